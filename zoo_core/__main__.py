@@ -1,0 +1,50 @@
+"""Command line: python -m zoo_core {build,export,ingest}."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import release
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m zoo_core", description="zoo: build, export and ingest releases")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="generate the demo base figures and build the protected release")
+    b.add_argument("--out", type=Path, default=None, help="release file (default: $ZOO_DB or data/release.duckdb)")
+    b.add_argument("--seed", type=int, default=None)
+    b.add_argument("--quiet", action="store_true", help="print only the summary")
+    e = sub.add_parser("export", help="write cells.csv, areas.csv, indicators.csv of what the app publishes")
+    e.add_argument("--out", type=Path, required=True, help="output folder")
+    e.add_argument("--db", type=Path, default=None)
+    i = sub.add_parser("ingest", help="load a real published table (cells.csv format) into the release")
+    i.add_argument("file", type=Path)
+    i.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "build":
+            from . import build, demo
+            out = args.out or release.release_path()
+            reports = build.build(out, seed=args.seed if args.seed is not None else demo.DEFAULT_SEED,
+                                  log=(lambda *_: None) if args.quiet else print)
+            print(f"built {out}: {len(reports)} protected tables, "
+                  f"{sum(r.primary for r in reports)} primary and {sum(r.secondary for r in reports)} secondary "
+                  f"suppressions, audit {'ok' if all(r.audit_ok for r in reports) else 'FAILED'}")
+        elif args.command == "export":
+            from . import exchange
+            counts = exchange.export(args.out, args.db)
+            print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        elif args.command == "ingest":
+            from . import exchange
+            n = exchange.ingest(args.file, args.db)
+            print(f"ingested {n} cells from {args.file}")
+    except (release.ReleaseError, ValueError) as exc:  # IngestError is a ValueError
+        print(f"zoo: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

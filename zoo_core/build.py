@@ -1,0 +1,165 @@
+"""Build the release: confidential base tables -> disclosure control -> published cells.
+
+`python -m zoo_core build` generates the demo base figures, protects every family x year x branche
+table (primary rules, secondary suppression, audit) and writes two files:
+
+- the release database (default data/release.duckdb): only what the app publishes; a suppressed cell
+  has status 'suppressed' and no value;
+- the confidential base (default data/base.duckdb, next to the release): base values and the final
+  patterns, read only by the derived-output checker on the server, never by a page.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import catalogue, demo, geography, release
+from .disclosure import CellTable, combine, load_rule_sets, mean_primary, primary_suppression, protect, ratio_primary
+from .disclosure.primary import PrimaryResult
+
+
+@dataclass
+class FamilyReport:
+    family: str
+    year: int
+    sbi: str
+    cells: int
+    primary: int
+    secondary: int
+    audit_ok: bool
+    seconds: float
+
+
+def context_cells(areas: pd.DataFrame, kerncijfers: pd.DataFrame) -> pd.DataFrame:
+    """Real CBS context figures as published cells; additive ones summed to land, provincie and RIEC."""
+    k = kerncijfers.set_index("area_code")
+    gem = areas[areas["level"] == "gemeente"]
+    frames = []
+    for ind in catalogue.for_theme("context"):
+        own = k[ind.code].rename("value").reset_index()
+        if ind.is_additive:
+            values = gem.join(k[ind.code], on="area_code")
+            for col in ("provincie_code", "riec_code"):
+                frames.append(values.groupby(col)[ind.code].sum(min_count=1).rename("value").reset_index()
+                              .rename(columns={col: "area_code"}).assign(indicator=ind.code))
+            frames.append(pd.DataFrame({"area_code": [geography.LAND_CODE], "value": [values[ind.code].sum()],
+                                        "indicator": ind.code}))
+        frames.append(own.assign(indicator=ind.code))
+    cells = pd.concat(frames, ignore_index=True)
+    levels = areas.set_index("area_code")["level"]
+    allowed = cells.apply(lambda r: levels.get(r["area_code"]) in catalogue.get(r["indicator"]).levels, axis=1)
+    cells = cells[allowed & cells["area_code"].isin(levels.index)]
+    return cells.assign(year=2024, sbi="", status=np.where(cells["value"].isna(), "missing", "published"))
+
+
+def _member_primary(ind: catalogue.Indicator, table: CellTable, denominators: dict[str, np.ndarray],
+                    rules) -> PrimaryResult | None:
+    """Rules a derived indicator adds to its family (its own denominator, 0%/100%, means)."""
+    if ind.kind == "mean":
+        n = denominators[ind.denominator]
+        return mean_primary(n.astype(np.int64), table.top1, table.top2, table.values, rules)
+    if ind.kind in ("rate", "percentage") and ind.denominator:
+        den = np.nan_to_num(denominators[ind.denominator], nan=0.0)
+        result = ratio_primary(table.values, den, rules)
+        if ind.kind == "rate":  # a rate of 0 says no more than its published count of 0; only the denominator rule applies
+            small = den < rules.min_denominator
+            return PrimaryResult(result.mask & small, [r if s else None for r, s in zip(result.reasons, small)])
+        return result
+    return None
+
+
+def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.ndarray,
+                  denominators: dict[str, np.ndarray], codes: np.ndarray, year: int, sbi: str) -> pd.DataFrame:
+    status = np.where(suppressed, "suppressed", "published").astype(object)
+    if ind.kind in ("count", "sum"):
+        out = values.astype(float)
+    else:
+        den = denominators[ind.denominator].astype(float)
+        undefined = ~(den > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = values / den * (ind.per or 1)
+        status = np.where(suppressed, "suppressed", np.where(np.isnan(den), "missing",
+                          np.where(undefined, "not_applicable", "published"))).astype(object)
+    out = np.where(status == "published", np.round(out, ind.decimals), np.nan)
+    return pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes, "sbi": sbi, "value": out, "status": status})
+
+
+def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
+                     rule_sets=None, log=print) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+    """Run disclosure control over every family x year x branche. Returns (cells, patterns, reports)."""
+    rule_sets = rule_sets or load_rule_sets()
+    codes = hierarchy.areas["area_code"].to_numpy()
+    relations = hierarchy.relations()
+    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
+    base = base.set_index(["measure", "year", "sbi"]).sort_index()
+    final: dict[tuple[str, int, str], np.ndarray] = {}
+    published, patterns, reports = [], [], []
+
+    for family in catalogue.family_order():
+        measure = catalogue.BASE_MEASURES[family]
+        rules = rule_sets[measure.unit_type]
+        members = catalogue.family_members(family)
+        for sbi in measure.branches or ("",):
+            for year in catalogue.DEMO_YEARS:
+                started = time.perf_counter()
+                rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
+                values = rows["value"].fillna(0.0).to_numpy()
+                table = CellTable(
+                    keys=list(codes), values=values, n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
+                    top1=rows["top1"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
+                    top2=rows["top2"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
+                    relations=relations, measure=measure.measure, rules=rules)
+                denominators = {c: ctx[c].to_numpy() for c in ctx.columns}
+                for dep_ind in catalogue.INDICATORS.values():
+                    if dep_ind.family and dep_ind.kind == "count" and (dep_ind.family, year, sbi) in final:
+                        denominators[dep_ind.code] = base.loc[(dep_ind.family, year, sbi)].set_index("area_code") \
+                            .reindex(codes)["value"].fillna(0.0).to_numpy()
+                results = [primary_suppression(table)]
+                results += [r for ind in members if (r := _member_primary(ind, table, denominators, rules)) is not None]
+                if measure.depends_on:
+                    inherited = final[(measure.depends_on, year, sbi)]
+                    results.append(PrimaryResult(inherited, ["volgt onderdrukking van de noemer" if h else None
+                                                             for h in inherited]))
+                primary = combine(*results)
+                preferred = final.get((family, year - 1, sbi))
+                result = protect(table, primary.mask, preferred)
+                if not result.audit.ok:
+                    raise RuntimeError(f"audit failed for {family} {year} {sbi}: {result.audit.failures[:3]}")
+                final[(family, year, sbi)] = result.suppressed
+                for ind in members:
+                    published.append(_member_cells(ind, values, result.suppressed, denominators, codes, year, sbi))
+                patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes,
+                                              "suppressed": result.suppressed}))
+                report = FamilyReport(family, year, sbi, len(codes), int(result.primary.sum()),
+                                      int(result.secondary.sum()), bool(result.audit.ok), time.perf_counter() - started)
+                reports.append(report)
+                log(f"  {family:<24} {year} {sbi or '-':>5}  cells {report.cells:>5}  primary {report.primary:>4}  "
+                    f"secondary {report.secondary:>4}  audit {'ok' if report.audit_ok else 'FAILED'}  {report.seconds:.2f}s")
+    return pd.concat(published, ignore_index=True), pd.concat(patterns, ignore_index=True), reports
+
+
+def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, log=print) -> list[FamilyReport]:
+    started = time.perf_counter()
+    areas = geography.load_areas()
+    hierarchy = geography.Hierarchy.from_areas(areas)
+    kerncijfers = geography.load_kerncijfers()
+    log(f"areas: {len(areas)}  ({time.perf_counter() - started:.1f}s)")
+    base = demo.generate_base(areas, kerncijfers, seed)
+    log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
+    context = context_cells(areas, kerncijfers)
+    cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
+    log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
+    cells = pd.concat([cells, context[cells.columns]], ignore_index=True)
+    shapes = geography.load_shapes(areas)
+    neighbours = geography.gemeente_neighbours()
+    info = {"kind": "demo", "seed": str(seed), "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+            "area_division": "gebiedsindeling 2024"}
+    release.write_release(out, areas=areas, cells=cells, shapes=shapes, neighbours=neighbours, info=info,
+                          reports=pd.DataFrame([r.__dict__ for r in reports]))
+    release.write_base(release.base_path_for(out), base=base, patterns=patterns, info=info)
+    log(f"release written: {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
+    return reports

@@ -1,0 +1,263 @@
+"""The indicator catalogue: the one source of truth for what zoo publishes.
+
+Pages, queries, legends, definitions, downloads, the demo generator and the disclosure build all
+read from here. An indicator's `code` is also the allow-list entry that SQL may use.
+
+Disclosure works on *families*: an additive base measure (a count or a sum of euros) plus every
+published indicator derived from it (a rate, percentage or mean). All members of a family share
+one suppression pattern, because a rate with a public denominator discloses its numerator.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+THEMES: dict[str, str] = {
+    "vastgoed": "Misbruik van vastgoed",
+    "drugs": "Drugsproblematiek",
+    "transacties": "Verdachte transacties",
+    "branches": "Brancheanalyses",
+    "context": "Context (CBS Kerncijfers)",
+}
+
+LEVELS = ("land", "provincie", "riec", "gemeente", "wijk", "buurt")
+LEVEL_NAMES = {
+    "land": "Nederland",
+    "provincie": "Provincie",
+    "riec": "RIEC-regio",
+    "gemeente": "Gemeente",
+    "wijk": "Wijk",
+    "buurt": "Buurt",
+}
+DEMO_YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
+CONTEXT_YEARS = (2024,)
+KINDS = ("count", "sum", "rate", "percentage", "mean", "class")
+UNIT_TYPES = ("persons", "addresses", "establishments", "euros")
+
+# Risk branches (SBI 2008 codes as in data/open/sbi2008_codes.csv) with the Dutch label users know.
+RISK_BRANCHES: dict[str, str] = {
+    "96021": "Kappers (haarverzorging)",
+    "96022": "Schoonheidsverzorging en nagelstudio's",
+    "56102": "Fastfoodrestaurants",
+    "45112": "Autohandel (personenauto's)",
+    "4742": "Belwinkels (telecommunicatie)",
+    "5630": "Cafés (incl. shishalounges)",
+}
+
+DEMO_SOURCE = "DEMO-cijfers: gegenereerd door zoo (seed vast), gebouwd op echte CBS-gebieden en -bevolking"
+KWB_SOURCE = "CBS Kerncijfers wijken en buurten 2024 (85984NED), CC BY 4.0"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    theme: str
+    name: str                      # Dutch, as users see it
+    definition: str                # Dutch
+    unit: str                      # Dutch unit label for legends and tables
+    kind: str                      # one of KINDS
+    unit_type: str                 # which disclosure rule set protects it
+    family: str                    # the additive base measure whose suppression pattern it shares
+    numerator: str | None = None   # catalogue code (or base measure) of the numerator
+    denominator: str | None = None # catalogue code of the (public) denominator
+    per: float | None = None       # scale of a rate: value = numerator / denominator * per
+    levels: tuple[str, ...] = LEVELS
+    years: tuple[int, ...] = DEMO_YEARS
+    source: str = DEMO_SOURCE
+    demo: bool = True
+    branches: tuple[str, ...] = ()  # SBI codes when the indicator is published per branche
+    decimals: int = 1
+    caveat: str = ""
+
+    @property
+    def theme_name(self) -> str:
+        return THEMES[self.theme]
+
+    @property
+    def has_branches(self) -> bool:
+        return bool(self.branches)
+
+    @property
+    def is_additive(self) -> bool:
+        """Counts and sums add up over areas; other kinds do not."""
+        return self.kind in ("count", "sum")
+
+
+@dataclass(frozen=True)
+class BaseMeasure:
+    """A confidential additive measure from which published indicators are derived."""
+    code: str
+    measure: str                   # 'count' (value == units) or 'magnitude' (value with contributors)
+    unit_type: str
+    description: str
+    depends_on: str | None = None  # family whose suppressed cells this family must also hide
+    branches: tuple[str, ...] = field(default=())
+
+
+_ALL_DEMO_LEVELS = LEVELS
+_NO_BUURT = ("land", "provincie", "riec", "gemeente", "wijk")
+_BRANCH_CODES = tuple(RISK_BRANCHES)
+_SIGNAL = "Een relatief hoge waarde is een signaal om het gesprek te beginnen, geen bewijs van ondermijning."
+
+BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
+    BaseMeasure("verkochte_woningen", "count", "addresses", "Aantal verkochte woningen"),
+    BaseMeasure("verkoopsom", "magnitude", "euros", "Som van de verkoopprijzen (EUR), met de twee grootste transacties",
+                depends_on="verkochte_woningen"),
+    BaseMeasure("onverklaarbare_aankopen", "count", "addresses", "Woningaankopen door huishoudens zonder passend inkomen/vermogen",
+                depends_on="verkochte_woningen"),
+    BaseMeasure("doorsluishuizen", "count", "addresses", "Woningen die in 20 jaar 5 keer of vaker zijn doorverkocht"),
+    BaseMeasure("stichting_woningen", "count", "addresses", "Woningen in bezit van stichtingen met een alleenbestuurder"),
+    BaseMeasure("hennep", "count", "addresses", "Geruimde hennepkwekerijen"),
+    BaseMeasure("drugsverdachten", "count", "persons", "Verdachten van drugsdelicten (woonachtig)"),
+    BaseMeasure("drugsverdachten_elders", "count", "persons", "Drugsverdachten die het delict in een andere gemeente pleegden",
+                depends_on="drugsverdachten"),
+    BaseMeasure("jonge_aanwas", "count", "persons", "Jongeren (15-24) met het profiel van drugsverdachten"),
+    BaseMeasure("fiu_transacties", "magnitude", "persons", "Verdachte transacties (FIU), met aantal betrokken personen"),
+    BaseMeasure("contante_aankopen", "magnitude", "persons", "Contante aankopen boven EUR 10.000, met aantal kopers"),
+    BaseMeasure("vestigingen", "count", "establishments", "Vestigingen in een risicobranche", branches=_BRANCH_CODES),
+    BaseMeasure("omzet", "magnitude", "euros", "Omzet van vestigingen in een risicobranche (EUR)", branches=_BRANCH_CODES,
+                depends_on="vestigingen"),
+]}
+
+
+def _demo(code, theme, name, definition, unit, kind, unit_type, family, **kw) -> Indicator:
+    return Indicator(code, theme, name, definition, unit, kind, unit_type, family, **kw)
+
+
+def _context(code, name, definition, unit, kind, decimals=0, levels=("land", "provincie", "riec", "gemeente", "wijk", "buurt")):
+    return Indicator(code, "context", name, definition, unit, kind, "persons", family="", levels=levels,
+                     years=CONTEXT_YEARS, source=KWB_SOURCE, demo=False, decimals=decimals,
+                     caveat="Echte CBS-cijfers; door CBS geheimgehouden waarden staan als ontbrekend.")
+
+
+INDICATORS: dict[str, Indicator] = {i.code: i for i in [
+    # --- Misbruik van vastgoed -------------------------------------------------------------
+    _demo("vg_verkochte_woningen", "vastgoed", "Verkochte woningen", "Aantal woningen dat in het jaar van eigenaar wisselde.",
+          "woningen", "count", "addresses", "verkochte_woningen", numerator="verkochte_woningen", decimals=0,
+          caveat="Woningmarktcontext; geen signaal op zich."),
+    _demo("vg_verkoopprijs", "vastgoed", "Gemiddelde verkoopprijs", "Gemiddelde prijs van de in het jaar verkochte woningen.",
+          "euro", "mean", "euros", "verkoopsom", numerator="verkoopsom", denominator="vg_verkochte_woningen", decimals=0,
+          caveat="Woningmarktcontext; een gemiddelde wordt alleen getoond als geen enkele verkoop domineert."),
+    _demo("vg_onverklaarbare_aankopen", "vastgoed", "Onverklaarbare woningaankopen (aantal)",
+          "Aankopen door huishoudens waarvan de koopprijs hoger is dan wat zij op basis van inkomen en vermogen kunnen besteden.",
+          "aankopen", "count", "addresses", "onverklaarbare_aankopen", numerator="onverklaarbare_aankopen", decimals=0,
+          caveat=_SIGNAL),
+    _demo("vg_onverklaarbare_aankopen_pct", "vastgoed", "Onverklaarbare woningaankopen (%)",
+          "Aandeel van de verkochte woningen dat is gekocht door een huishouden zonder passend inkomen of vermogen.",
+          "% van aankopen", "percentage", "addresses", "onverklaarbare_aankopen",
+          numerator="onverklaarbare_aankopen", denominator="vg_verkochte_woningen", per=100, caveat=_SIGNAL),
+    _demo("vg_doorsluishuizen", "vastgoed", "Doorsluishuizen (aantal)",
+          "Woningen die binnen 20 jaar 5 keer of vaker zijn doorverkocht.", "woningen", "count", "addresses",
+          "doorsluishuizen", numerator="doorsluishuizen", decimals=0, caveat=_SIGNAL),
+    _demo("vg_doorsluishuizen_per_1000", "vastgoed", "Doorsluishuizen per 1.000 woningen",
+          "Doorsluishuizen per 1.000 woningen in de woningvoorraad (2024).", "per 1.000 woningen", "rate", "addresses",
+          "doorsluishuizen", numerator="doorsluishuizen", denominator="ctx_woningvoorraad", per=1000, decimals=2, caveat=_SIGNAL),
+    _demo("vg_stichting_woningen", "vastgoed", "Woningen van stichtingen met alleenbestuurder",
+          "Woningen in bezit van een stichting met één bestuurder (een bekende constructie om eigendom af te schermen).",
+          "woningen", "count", "addresses", "stichting_woningen", numerator="stichting_woningen", decimals=0, caveat=_SIGNAL),
+    _demo("vg_stichting_woningen_per_1000", "vastgoed", "Woningen van stichtingen met alleenbestuurder per 1.000 woningen",
+          "Woningen in bezit van een stichting met één bestuurder per 1.000 woningen (2024).", "per 1.000 woningen", "rate",
+          "addresses", "stichting_woningen", numerator="stichting_woningen", denominator="ctx_woningvoorraad", per=1000,
+          decimals=2, caveat=_SIGNAL),
+    # --- Drugsproblematiek ------------------------------------------------------------------
+    _demo("dr_hennep", "drugs", "Geruimde hennepkwekerijen (aantal)", "Door politie geruimde hennepkwekerijen op een adres in het gebied.",
+          "kwekerijen", "count", "addresses", "hennep", numerator="hennep", decimals=0, caveat=_SIGNAL),
+    _demo("dr_hennep_per_1000", "drugs", "Geruimde hennepkwekerijen per 1.000 woningen",
+          "Geruimde hennepkwekerijen per 1.000 woningen (woningvoorraad 2024).", "per 1.000 woningen", "rate", "addresses",
+          "hennep", numerator="hennep", denominator="ctx_woningvoorraad", per=1000, decimals=2, caveat=_SIGNAL),
+    _demo("dr_verdachten", "drugs", "Verdachten van drugsdelicten (aantal)", "Inwoners die in het jaar verdacht zijn van een drugsdelict.",
+          "personen", "count", "persons", "drugsverdachten", numerator="drugsverdachten", decimals=0, caveat=_SIGNAL),
+    _demo("dr_verdachten_per_1000", "drugs", "Verdachten van drugsdelicten per 1.000 inwoners",
+          "Inwoners verdacht van een drugsdelict per 1.000 inwoners (bevolking 2024).", "per 1.000 inwoners", "rate", "persons",
+          "drugsverdachten", numerator="drugsverdachten", denominator="ctx_inwoners", per=1000, decimals=2, caveat=_SIGNAL),
+    _demo("dr_verdachten_elders_pct", "drugs", "Drugsverdachten met delict elders (%)",
+          "Aandeel van de drugsverdachten die hier wonen en het delict in een andere gemeente pleegden (woon- versus pleeggemeente).",
+          "% van verdachten", "percentage", "persons", "drugsverdachten_elders",
+          numerator="drugsverdachten_elders", denominator="dr_verdachten", per=100, caveat=_SIGNAL),
+    _demo("dr_jonge_aanwas", "drugs", "Jonge aanwas (aantal)",
+          "Jongeren van 15 tot 25 jaar met een profiel dat lijkt op dat van drugsverdachten (model).", "jongeren", "count",
+          "persons", "jonge_aanwas", numerator="jonge_aanwas", decimals=0, caveat=_SIGNAL + " Het is een modeluitkomst."),
+    _demo("dr_jonge_aanwas_pct", "drugs", "Jonge aanwas (% van de jongeren)",
+          "Aandeel van de jongeren van 15 tot 25 jaar met een profiel dat lijkt op dat van drugsverdachten (model).",
+          "% van jongeren", "percentage", "persons", "jonge_aanwas", numerator="jonge_aanwas",
+          denominator="ctx_jongeren", per=100, caveat=_SIGNAL + " Het is een modeluitkomst."),
+    # --- Verdachte transacties --------------------------------------------------------------
+    _demo("tr_fiu", "transacties", "Verdachte transacties (aantal)",
+          "Door de FIU verdacht verklaarde transacties van inwoners en bedrijven in het gebied.", "transacties", "count",
+          "persons", "fiu_transacties", numerator="fiu_transacties", decimals=0, caveat=_SIGNAL),
+    _demo("tr_fiu_per_1000", "transacties", "Verdachte transacties per 1.000 inwoners",
+          "Verdacht verklaarde transacties (FIU) per 1.000 inwoners (bevolking 2024).", "per 1.000 inwoners", "rate", "persons",
+          "fiu_transacties", numerator="fiu_transacties", denominator="ctx_inwoners", per=1000, decimals=2, caveat=_SIGNAL),
+    _demo("tr_contant", "transacties", "Contante aankopen boven EUR 10.000 (aantal)",
+          "Gemelde contante aankopen van meer dan EUR 10.000 door inwoners van het gebied.", "aankopen", "count", "persons",
+          "contante_aankopen", numerator="contante_aankopen", decimals=0, caveat=_SIGNAL),
+    _demo("tr_contant_per_1000", "transacties", "Contante aankopen boven EUR 10.000 per 1.000 inwoners",
+          "Gemelde contante aankopen boven EUR 10.000 per 1.000 inwoners (bevolking 2024).", "per 1.000 inwoners", "rate",
+          "persons", "contante_aankopen", numerator="contante_aankopen", denominator="ctx_inwoners", per=1000, decimals=2,
+          caveat=_SIGNAL),
+    # --- Brancheanalyses (per SBI-branche) ---------------------------------------------------
+    _demo("br_vestigingen", "branches", "Vestigingen in de branche (aantal)", "Aantal vestigingen in de branche (KvK/ABR).",
+          "vestigingen", "count", "establishments", "vestigingen", numerator="vestigingen", branches=_BRANCH_CODES,
+          levels=_NO_BUURT + ("buurt",), decimals=0, caveat=_SIGNAL),
+    _demo("br_vestigingen_per_10k", "branches", "Vestigingen per 10.000 inwoners",
+          "Vestigingen in de branche per 10.000 inwoners (bevolking 2024).", "per 10.000 inwoners", "rate", "establishments",
+          "vestigingen", numerator="vestigingen", denominator="ctx_inwoners", per=10_000, branches=_BRANCH_CODES,
+          decimals=2, caveat=_SIGNAL),
+    _demo("br_omzet_per_inwoner", "branches", "Omzet per inwoner", "Omzet van de vestigingen in de branche per inwoner (EUR).",
+          "euro per inwoner", "rate", "euros", "omzet", numerator="omzet", denominator="ctx_inwoners", per=1,
+          branches=_BRANCH_CODES, decimals=2,
+          caveat=_SIGNAL + " Omzet wordt alleen getoond als er genoeg vestigingen zijn en geen enkele domineert."),
+    # --- Context: real CBS Kerncijfers 2024 --------------------------------------------------
+    _context("ctx_inwoners", "Inwoners", "Aantal inwoners op 1 januari 2024.", "inwoners", "count"),
+    _context("ctx_woningvoorraad", "Woningvoorraad", "Aantal woningen op 1 januari 2024.", "woningen", "count"),
+    _context("ctx_jongeren", "Jongeren 15-24 jaar",
+             "Inwoners van 15 tot 25 jaar (inwoners x CBS-percentage 15-25 jaar, afgerond).", "inwoners", "count"),
+    _context("ctx_bedrijfsvestigingen", "Bedrijfsvestigingen", "Aantal bedrijfsvestigingen (alle sectoren).",
+             "vestigingen", "count"),
+    _context("ctx_vestigingen_handel_horeca", "Vestigingen handel en horeca", "Bedrijfsvestigingen in sector G+I.",
+             "vestigingen", "count"),
+    _context("ctx_vestigingen_cultuur_overig", "Vestigingen cultuur, recreatie en overige diensten",
+             "Bedrijfsvestigingen in sector R+U (o.a. kappers, schoonheidsverzorging).", "vestigingen", "count"),
+    _context("ctx_woz", "Gemiddelde WOZ-waarde", "Gemiddelde WOZ-waarde van woningen (x 1.000 euro).", "x 1.000 euro", "mean",
+             levels=("gemeente", "wijk", "buurt")),
+    _context("ctx_inkomen", "Gemiddeld inkomen per inwoner", "Gemiddeld persoonlijk inkomen per inwoner (x 1.000 euro).",
+             "x 1.000 euro", "mean", decimals=1, levels=("gemeente", "wijk")),
+    _context("ctx_koopwoningen_pct", "Koopwoningen (%)", "Aandeel koopwoningen in de woningvoorraad.", "%", "percentage",
+             levels=("gemeente", "wijk", "buurt")),
+    _context("ctx_stedelijkheid", "Stedelijkheid", "CBS-stedelijkheidsklasse: 1 = zeer sterk stedelijk (>= 2.500 adressen/km2) "
+             "tot 5 = niet stedelijk (< 500 adressen/km2).", "klasse 1-5", "class", levels=("gemeente", "wijk", "buurt")),
+]}
+
+
+def get(code: str) -> Indicator:
+    """Look up an indicator; a KeyError names the unknown code."""
+    try:
+        return INDICATORS[code]
+    except KeyError:
+        raise KeyError(f"onbekende indicator: {code!r}") from None
+
+
+def for_theme(theme: str) -> list[Indicator]:
+    return [i for i in INDICATORS.values() if i.theme == theme]
+
+
+def family_members(family: str) -> list[Indicator]:
+    return [i for i in INDICATORS.values() if i.family == family]
+
+
+def family_order() -> list[str]:
+    """Families in dependency order: a family comes after the one whose pattern it inherits."""
+    ordered: list[str] = []
+    def visit(code: str) -> None:
+        if code in ordered:
+            return
+        dep = BASE_MEASURES[code].depends_on
+        if dep:
+            visit(dep)
+        ordered.append(code)
+    for code in BASE_MEASURES:
+        visit(code)
+    return ordered
+
+
+def branch_name(sbi: str) -> str:
+    return RISK_BRANCHES.get(sbi, sbi)

@@ -1,0 +1,235 @@
+"""Seeded generator of realistic DEMO base figures on the real 2024 areas and populations.
+
+The real ZoO figures are not public as files, so zoo ships this generator. Everything it makes is
+labelled as demo in the app. Assumptions (all documented in the README and on "Over de data"):
+
+- Figures are generated on the finest areas (buurten in the 12 Rijnmond gemeenten, wijken elsewhere)
+  and summed upwards, so every published hierarchy adds up exactly, as real CBS tables do.
+- Expected values scale with the real denominator (inwoners, woningvoorraad, jongeren 15-24) and a
+  log-linear risk score: urbanisation (CBS stedelijkheid), low income, a provincie effect, a gemeente
+  and a wijk random effect, a measure-specific yearly trend and year-to-year Poisson noise.
+- About 6 % of the urban, lower-income wijken are "clusters": suspicious transactions, cash purchases,
+  kappers, nagelstudio's, belwinkels and cafés with high turnover co-occur there, the pattern the
+  original dashboard was built to surface.
+- Hennepkwekerijen are more frequent in Noord-Brabant, Limburg and Gelderland and in less urban areas.
+- Magnitudes (turnover, sale prices, transactions per person) carry the number of contributors and the
+  two largest contributions, which disclosure control needs for threshold and dominance rules.
+- Denominators are the real 2024 figures for every year (the 2024 area division throughout).
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import catalogue, geography
+
+DEFAULT_SEED = 20241
+BASE_COLUMNS = ["measure", "year", "area_code", "sbi", "value", "n_units", "top1", "top2"]
+
+# Establishments per 10,000 inhabitants and median turnover per establishment (EUR), national.
+BRANCH_PROFILE = {
+    "96021": (12.0, 60_000, True),
+    "96022": (18.0, 35_000, True),
+    "56102": (4.0, 250_000, False),
+    "45112": (4.0, 900_000, False),
+    "4742": (1.0, 150_000, True),
+    "5630": (5.0, 200_000, True),
+}
+YEARLY_TREND = {  # multiplicative change per year, 2019 -> 2024
+    "verkochte_woningen": -0.02, "onverklaarbare_aankopen": 0.03, "doorsluishuizen": 0.0, "stichting_woningen": 0.04,
+    "hennep": -0.07, "drugsverdachten": 0.02, "drugsverdachten_elders": 0.0, "jonge_aanwas": 0.03,
+    "fiu_transacties": 0.10, "contante_aankopen": 0.05, "vestigingen": 0.02,
+}
+PRICE_INDEX = {2019: 0.72, 2020: 0.78, 2021: 0.89, 2022: 1.0, 2023: 0.97, 2024: 1.04}
+
+
+@dataclass
+class _Features:
+    """Per finest area: real denominators and the latent risk structure of the demo world."""
+    codes: np.ndarray
+    inwoners: np.ndarray
+    woningen: np.ndarray
+    jongeren: np.ndarray
+    woz: np.ndarray
+    urban: np.ndarray        # 0 (not urban) .. 1 (very urban)
+    low_income: np.ndarray   # standardised, higher = poorer
+    provincie: np.ndarray
+    gemeente_effect: np.ndarray
+    wijk_effect: np.ndarray
+    cluster: np.ndarray      # bool
+
+
+def _rng(seed: int, *names) -> np.random.Generator:
+    return np.random.default_rng([seed] + [zlib.crc32(str(n).encode()) for n in names])
+
+
+def _features(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int) -> _Features:
+    finest = geography.finest_areas(areas)
+    k = kerncijfers.set_index("area_code")
+    wijk_of = np.where(finest["level"] == "buurt", finest["parent_code"], finest["area_code"])
+    own = k.reindex(finest["area_code"])
+    wijk = k.reindex(wijk_of)
+    gem = k.reindex(finest["gemeente_code"])
+
+    def pick(col, default):
+        v = own[col].to_numpy(copy=True)
+        for fallback in (wijk[col].to_numpy(), gem[col].to_numpy()):
+            v = np.where(np.isnan(v), fallback, v)
+        return np.where(np.isnan(v), default, v)
+
+    inwoners = np.nan_to_num(own["ctx_inwoners"].to_numpy(), nan=0.0)
+    woningen = np.nan_to_num(own["ctx_woningvoorraad"].to_numpy(), nan=0.0)
+    jongeren = own["ctx_jongeren"].to_numpy()
+    jongeren = np.where(np.isnan(jongeren), np.round(inwoners * 0.12), jongeren)
+    stedelijkheid = pick("ctx_stedelijkheid", 5.0)
+    income = pick("ctx_inkomen", np.nanmedian(k["ctx_inkomen"]))
+    low_income = -(income - np.mean(income)) / np.std(income)
+
+    rng = _rng(seed, "structure")
+    gemeenten = np.unique(finest["gemeente_code"])
+    g_eff = dict(zip(gemeenten, rng.normal(0, 0.25, len(gemeenten))))
+    wijken = np.unique(wijk_of)
+    w_eff = dict(zip(wijken, rng.normal(0, 0.35, len(wijken))))
+    urban = (5 - stedelijkheid) / 4
+    wijk_cluster_p = np.clip(0.12 * urban + 0.04 * low_income, 0.0, 0.3)
+    w_cluster = {w: rng.random() < p for w, p in zip(wijk_of, wijk_cluster_p)}
+    return _Features(
+        codes=finest["area_code"].to_numpy(), inwoners=inwoners, woningen=woningen, jongeren=jongeren,
+        woz=pick("ctx_woz", 350.0) * 1000, urban=urban, low_income=low_income,
+        provincie=finest["provincie_code"].to_numpy(),
+        gemeente_effect=np.array([g_eff[g] for g in finest["gemeente_code"]]),
+        wijk_effect=np.array([w_eff[w] for w in wijk_of]),
+        cluster=np.array([w_cluster[w] for w in wijk_of]),
+    )
+
+
+def _risk(f: _Features, urban=0.0, income=0.0, cluster=0.0, latent=1.0) -> np.ndarray:
+    return np.exp(urban * f.urban + income * f.low_income + cluster * f.cluster
+                  + latent * (f.gemeente_effect + f.wijk_effect))
+
+
+def _top_two(groups: np.ndarray, contributions: np.ndarray, n_groups: int):
+    """Sum, count, largest and second-largest contribution per group, vectorised."""
+    total = np.bincount(groups, weights=contributions, minlength=n_groups)
+    count = np.bincount(groups, minlength=n_groups)
+    top1 = np.zeros(n_groups)
+    top2 = np.zeros(n_groups)
+    if len(groups):
+        order = np.lexsort((-contributions, groups))
+        g, v = groups[order], contributions[order]
+        first = np.r_[True, g[1:] != g[:-1]]
+        top1[g[first]] = v[first]
+        second = np.r_[False, first[:-1]] & ~first
+        top2[g[second]] = v[second]
+    return total, count, top1, top2
+
+
+def _magnitude(rng, counts: np.ndarray, draw) -> tuple:
+    groups = np.repeat(np.arange(len(counts)), counts)
+    return _top_two(groups, draw(rng, len(groups), groups), len(counts))
+
+
+def generate_finest(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Base figures on the finest areas, BASE_COLUMNS, every measure x year (x branche)."""
+    f = _features(areas, kerncijfers, seed)
+    regional_hennep = np.isin(f.provincie, ["PV25", "PV30", "PV31"]) * 0.6  # Gelderland, Noord-Brabant, Limburg
+    frames = []
+
+    def emit(measure, year, value, n_units=None, top1=None, top2=None, sbi=""):
+        frames.append(pd.DataFrame({
+            "measure": measure, "year": year, "area_code": f.codes, "sbi": sbi, "value": value.astype(float),
+            "n_units": (value if n_units is None else n_units).astype(np.int64),
+            "top1": np.nan if top1 is None else top1, "top2": np.nan if top2 is None else top2,
+        }))
+
+    for year in catalogue.DEMO_YEARS:
+        rng = _rng(seed, "year", year)
+        t = year - catalogue.DEMO_YEARS[0]
+        trend = {m: (1 + r) ** t for m, r in YEARLY_TREND.items()}
+        sold = rng.poisson(f.woningen * 0.026 * trend["verkochte_woningen"] * _risk(f, urban=0.3, latent=0.3))
+        emit("verkochte_woningen", year, sold)
+        median_price = f.woz * 1.1 * PRICE_INDEX[year]
+        emit("verkoopsom", year, *_magnitude(
+            rng, sold, lambda r, n, g: r.lognormal(np.log(median_price[g]), 0.35, n)))
+        p_unexplained = np.clip(0.018 * trend["onverklaarbare_aankopen"] * _risk(f, urban=0.5, income=0.3, cluster=0.7), 0, 0.5)
+        emit("onverklaarbare_aankopen", year, rng.binomial(sold, p_unexplained))
+        emit("doorsluishuizen", year, rng.poisson(f.woningen * 0.003 * _risk(f, urban=0.8, income=0.2, cluster=0.5)))
+        emit("stichting_woningen", year, rng.poisson(
+            f.woningen * 0.0012 * trend["stichting_woningen"] * _risk(f, urban=0.9, cluster=0.6)))
+        emit("hennep", year, rng.poisson(f.woningen * 0.0011 * trend["hennep"]
+                                         * _risk(f, urban=-0.8, income=0.3) * np.exp(regional_hennep)))
+        suspects = rng.poisson(f.inwoners * 0.0017 * trend["drugsverdachten"] * _risk(f, urban=0.8, income=0.4, cluster=0.5))
+        emit("drugsverdachten", year, suspects)
+        emit("drugsverdachten_elders", year, rng.binomial(suspects, np.clip(0.3 + 0.2 * (1 - f.urban), 0, 1)))
+        p_young = np.clip(0.018 * trend["jonge_aanwas"] * _risk(f, urban=0.5, income=0.5, cluster=0.4), 0, 0.5)
+        emit("jonge_aanwas", year, rng.binomial(f.jongeren.astype(np.int64), p_young))
+        for measure, rate, per_person_p, cluster in [("fiu_transacties", 0.004, 0.35, 1.1), ("contante_aankopen", 0.0008, 0.7, 0.8)]:
+            persons = rng.poisson(f.inwoners * rate * trend[measure] * _risk(f, urban=0.7, income=0.3, cluster=cluster))
+            total, n, top1, top2 = _magnitude(rng, persons, lambda r, k, g: r.geometric(per_person_p, k).astype(float))
+            emit(measure, year, total, n, top1, top2)
+        for sbi, (per_10k, median_turnover, cluster_prone) in BRANCH_PROFILE.items():
+            cluster_effect = 0.9 if cluster_prone else 0.0
+            shops = rng.poisson(f.inwoners / 10_000 * per_10k * trend["vestigingen"]
+                                * _risk(f, urban=0.4, cluster=cluster_effect, latent=0.5))
+            emit("vestigingen", year, shops, sbi=sbi)
+            boost = np.where(f.cluster & cluster_prone, 1.8, 1.0)
+            emit("omzet", year, *_magnitude(
+                rng, shops, lambda r, k, g: r.lognormal(np.log(median_turnover * boost[g]), 0.9, k).round()), sbi=sbi)
+    return pd.concat(frames, ignore_index=True)[BASE_COLUMNS]
+
+
+def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:
+    """Sum finest base figures to every area of every level; merge the top contributions exactly."""
+    index = {c: i for i, c in enumerate(areas["area_code"])}
+    a = areas.set_index("area_code")
+    n_areas = len(areas)
+    # ancestors[i] = every area (itself included) that finest area i adds up into
+    codes = finest["area_code"].unique()
+    chains = []
+    for code in codes:
+        row = a.loc[code]
+        chain = [code]
+        if row["level"] == "buurt":
+            chain.append(row["parent_code"])
+        chain += [row["gemeente_code"], row["provincie_code"], row["riec_code"], geography.LAND_CODE]
+        chains.append([index[c] for c in chain])
+    width = max(len(c) for c in chains)
+    ancestors = np.full((len(codes), width), -1)
+    for i, c in enumerate(chains):
+        ancestors[i, :len(c)] = c
+    finest_pos = pd.Series(np.arange(len(codes)), index=codes)
+
+    keys = finest[["measure", "year", "sbi"]].drop_duplicates().reset_index(drop=True)
+    key_id = finest.merge(keys.reset_index(), on=["measure", "year", "sbi"], how="left")["index"].to_numpy()
+    pos = finest_pos.loc[finest["area_code"]].to_numpy()
+    anc = ancestors[pos]                                   # rows x width
+    valid = anc >= 0
+    cell = (key_id[:, None] * n_areas + anc)[valid]
+    n_cells = len(keys) * n_areas
+
+    def repeat(col):
+        return np.broadcast_to(finest[col].to_numpy()[:, None], anc.shape)[valid]
+    value = np.bincount(cell, weights=repeat("value"), minlength=n_cells)
+    units = np.bincount(cell, weights=repeat("n_units"), minlength=n_cells)
+    tops = np.concatenate([np.nan_to_num(repeat("top1")), np.nan_to_num(repeat("top2"))])
+    _, _, top1, top2 = _top_two(np.concatenate([cell, cell]), tops, n_cells)
+    is_magnitude = keys["measure"].map(lambda m: catalogue.BASE_MEASURES[m].measure == "magnitude").to_numpy()
+    magnitude = np.repeat(is_magnitude, n_areas)
+    present = np.bincount(cell, minlength=n_cells) > 0
+    out = pd.DataFrame({
+        "measure": np.repeat(keys["measure"].to_numpy(), n_areas),
+        "year": np.repeat(keys["year"].to_numpy(), n_areas),
+        "area_code": np.tile(areas["area_code"].to_numpy(), len(keys)),
+        "sbi": np.repeat(keys["sbi"].to_numpy(), n_areas),
+        "value": value, "n_units": units.astype(np.int64),
+        "top1": np.where(magnitude, top1, np.nan), "top2": np.where(magnitude, top2, np.nan),
+    })
+    return out[present].reset_index(drop=True)
+
+
+def generate_base(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """All demo base cells on every level: the confidential input of the release build."""
+    return aggregate_base(areas, generate_finest(areas, kerncijfers, seed))

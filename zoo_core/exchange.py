@@ -1,0 +1,206 @@
+"""Export what the app publishes as CSV, and ingest real published tables into a release.
+
+Export writes exactly the published state: cells.csv, areas.csv, indicators.csv.
+Ingest validates the whole file first and only then writes a new database file that replaces the
+old one by an atomic rename: a rejected file leaves the release byte-identical.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import catalogue, release
+
+CELL_COLUMNS = ["indicator", "year", "area_code", "sbi", "value", "status"]
+AREA_COLUMNS = ["area_code", "level", "name", "parent_code", "gemeente_code", "provincie_code", "riec_code"]
+INDICATOR_COLUMNS = ["indicator", "theme", "name", "unit", "kind", "numerator", "denominator", "per", "unit_type", "demo"]
+MAX_LINE_CHARS = 10_000
+MAX_ERRORS = 20
+# CBS table symbols accepted in the value column
+SYMBOL_STATUS = {"x": "suppressed", ".": "missing"}
+NIL_SYMBOL = "-"  # CBS: nil, i.e. a published 0
+
+
+def export(out_dir: Path, db: Path | None = None) -> dict[str, int]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = release.connect_readonly(db)
+    try:
+        cells = con.execute("SELECT indicator, year, area_code, sbi, value, status FROM cells "
+                            "ORDER BY indicator, year, sbi, area_code").df()
+        areas = con.execute(f"SELECT {', '.join(AREA_COLUMNS)} FROM areas").df()
+        indicators = con.execute(f"SELECT {', '.join(INDICATOR_COLUMNS)} FROM indicators ORDER BY indicator").df()
+    finally:
+        con.close()
+    # A value only where published: enforce it again on the way out rather than trust the store.
+    cells.loc[cells["status"] != "published", "value"] = None
+    cells["value"] = [("" if v is None or (isinstance(v, float) and math.isnan(v)) else _format(v)) for v in cells["value"]]
+    cells.to_csv(out_dir / "cells.csv", index=False)
+    areas.to_csv(out_dir / "areas.csv", index=False)
+    indicators["demo"] = indicators["demo"].map({True: "true", False: "false"})
+    indicators.to_csv(out_dir / "indicators.csv", index=False)
+    return {"cells": len(cells), "areas": len(areas), "indicators": len(indicators)}
+
+
+def _format(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+class IngestError(ValueError):
+    """A rejected file; the message lists each problem with file, line and column."""
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    message: str
+
+    def render(self, file: str) -> str:
+        where = f"{file}, regel {self.line}" + (f", kolom '{self.column}'" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if not raw.strip():
+        raise IngestError(f"{file}: het bestand is leeg; verwacht een kopregel {','.join(CELL_COLUMNS)} en gegevensregels")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise IngestError(f"{file}, regel {line}: geen geldige UTF-8-tekst (byte {exc.start}); "
+                          "sla het bestand op als UTF-8") from None
+
+
+def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
+    """Parse and check a cells.csv file against the release; return clean rows or raise IngestError."""
+    path = Path(path)
+    file = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: kan het bestand niet lezen ({exc.strerror})") from None
+    text = _decode(raw, file)
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise IngestError(f"{file}, regel {number}: regel is {len(line)} tekens lang (maximaal {MAX_LINE_CHARS})")
+    header = lines[0]
+    if "," not in header and any(sep in header for sep in (";", "\t", "|")):
+        raise IngestError(f"{file}, regel 1: verkeerd scheidingsteken; gebruik komma's (kopregel: {header[:80]!r})")
+    reader = csv.reader(io.StringIO(text))
+    columns = [c.strip() for c in next(reader)]
+    missing = [c for c in CELL_COLUMNS if c not in columns]
+    extra = [c for c in columns if c not in CELL_COLUMNS]
+    if missing or extra:
+        detail = (f"ontbrekende kolommen: {', '.join(missing)}" if missing else "") + \
+                 ("; " if missing and extra else "") + (f"onbekende kolommen: {', '.join(extra)}" if extra else "")
+        raise IngestError(f"{file}, regel 1: {detail}; verwacht precies {','.join(CELL_COLUMNS)}")
+
+    con = release.connect_readonly(db)
+    try:
+        levels = dict(con.execute("SELECT area_code, level FROM areas").fetchall())
+    finally:
+        con.close()
+
+    problems: list[Problem] = []
+    rows, seen = [], {}
+    for record in reader:
+        number = reader.line_num
+        if not any(f.strip() for f in record):
+            continue
+        if len(record) != len(columns):
+            problems.append(Problem(number, "", f"{len(record)} velden in plaats van {len(columns)}"))
+            continue
+        r = {c: v.strip() for c, v in zip(columns, record)}
+        row_problems = _check_row(r, levels)
+        problems += [Problem(number, col, msg) for col, msg in row_problems]
+        if not row_problems:
+            key = (r["indicator"], int(r["year"]), r["area_code"], r["sbi"])
+            if key in seen:
+                problems.append(Problem(number, "", f"dubbele cel {key[0]} {key[1]} {key[2]} {key[3]} (ook op regel {seen[key]})"))
+            seen[key] = number
+            rows.append(_clean_row(r))
+        if len(problems) >= MAX_ERRORS:
+            break
+    if not rows and not problems:
+        raise IngestError(f"{file}: alleen een kopregel, geen gegevensregels")
+    if problems:
+        shown = "\n".join(p.render(file) for p in problems[:MAX_ERRORS])
+        more = " (en mogelijk meer)" if len(problems) >= MAX_ERRORS else ""
+        raise IngestError(f"{file} is afgewezen, er is niets gewijzigd. {len(problems)} fout(en){more}:\n{shown}")
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def _check_row(r: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str]]:
+    out = []
+    ind = catalogue.INDICATORS.get(r["indicator"])
+    if ind is None:
+        out.append(("indicator", f"onbekende indicator {r['indicator'][:60]!r}"))
+    try:
+        year = int(r["year"])
+        if not 2000 <= year <= 2100:
+            out.append(("year", f"jaar {year} ligt buiten 2000-2100"))
+    except ValueError:
+        out.append(("year", f"jaar {r['year'][:20]!r} is geen geheel getal"))
+    level = levels.get(r["area_code"])
+    if level is None:
+        out.append(("area_code", f"onbekende gebiedscode {r['area_code'][:40]!r}"))
+    elif ind is not None and level not in ind.levels:
+        out.append(("area_code", f"{ind.code} wordt niet gepubliceerd op niveau {level}"))
+    if ind is not None:
+        if ind.branches and r["sbi"] not in ind.branches:
+            out.append(("sbi", f"branche {r['sbi'][:20]!r} hoort niet bij {ind.code} (toegestaan: {', '.join(ind.branches)})"))
+        if not ind.branches and r["sbi"]:
+            out.append(("sbi", f"{ind.code} heeft geen branches; laat sbi leeg"))
+    status, value = r["status"], r["value"]
+    if status in SYMBOL_STATUS:  # CBS symbol written in the status column
+        status = SYMBOL_STATUS[status]
+    if status == "" and value in SYMBOL_STATUS:
+        status = SYMBOL_STATUS[value]
+    if status not in release.STATUSES:
+        out.append(("status", f"onbekende status {r['status'][:30]!r} (toegestaan: {', '.join(release.STATUSES)}, x, .)"))
+        return out
+    if status == "published":
+        if value == NIL_SYMBOL:
+            return out
+        try:
+            number = float(value)
+        except ValueError:
+            out.append(("value", f"waarde {value[:30]!r} is geen getal" if value else "gepubliceerde cel zonder waarde"))
+            return out
+        if not math.isfinite(number):
+            out.append(("value", f"waarde {value!r} is geen eindig getal"))
+        elif ind is not None and number < 0 and ind.kind in ("count", "rate", "percentage", "mean", "sum", "class"):
+            out.append(("value", f"negatieve waarde {value} voor een {ind.kind}"))
+        elif ind is not None and ind.kind == "percentage" and number > 100:
+            out.append(("value", f"percentage {value} is groter dan 100"))
+    elif value not in ("", "x", ".", NIL_SYMBOL):
+        out.append(("value", f"een cel met status {status} mag geen waarde hebben (gevonden {value[:30]!r})"))
+    return out
+
+
+def _clean_row(r: dict[str, str]) -> dict:
+    status = SYMBOL_STATUS.get(r["status"], r["status"]) or SYMBOL_STATUS.get(r["value"], "")
+    value = 0.0 if r["value"] == NIL_SYMBOL else (float(r["value"]) if status == "published" else None)
+    return {"indicator": r["indicator"], "year": int(r["year"]), "area_code": r["area_code"], "sbi": r["sbi"],
+            "value": value, "status": status}
+
+
+def ingest(path: Path, db: Path | None = None) -> int:
+    """Validate `path`, then replace the matching cells of the release atomically. Returns rows loaded."""
+    db = Path(db or release.release_path())
+    rows = validate(path, db)
+    with release.atomic_duckdb(db, copy_from=db) as con:
+        con.register("incoming", rows)
+        con.execute("DELETE FROM cells WHERE (indicator, year, area_code, sbi) IN "
+                    "(SELECT indicator, year, area_code, sbi FROM incoming)")
+        con.execute("INSERT INTO cells SELECT indicator, CAST(year AS INTEGER), area_code, sbi, value, status FROM incoming")
+        con.execute("INSERT INTO ingested SELECT indicator, year, ?, count(*), CAST(now() AS VARCHAR) "
+                    "FROM incoming GROUP BY indicator, year", [Path(path).name])
+    return len(rows)

@@ -1,0 +1,206 @@
+"""Areas, their hierarchy and their shapes, from the open CBS/Kadaster data in data/open.
+
+Codes: land NL01; provincies PV20-PV31 (CBS); RIEC regions RR01-RR10 (ours, sorted by name);
+gemeenten GMxxxx, wijken WKxxxxxx, buurten BUxxxxxxxx (CBS, gebiedsindeling 2024).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OPEN_DATA = Path(__file__).resolve().parent.parent / "data" / "open"
+LAND_CODE = "NL01"
+CBS_SECRET = (-99995, -99997)
+
+AREA_COLUMNS = ["area_code", "level", "name", "parent_code", "gemeente_code", "provincie_code", "riec_code"]
+
+
+def _regions(open_data: Path) -> pd.DataFrame:
+    regions = pd.read_csv(open_data / "gemeente_regio_indeling_2024_DERIVED.csv", dtype=str)
+    riec_names = sorted(regions["riec_regio"].unique())
+    riec_codes = {name: f"RR{i + 1:02d}" for i, name in enumerate(riec_names)}
+    regions["riec_code"] = regions["riec_regio"].map(riec_codes)
+    return regions
+
+
+def load_areas(open_data: Path = OPEN_DATA) -> pd.DataFrame:
+    """All areas of every level in one frame with AREA_COLUMNS, ordered from land down to buurt."""
+    regions = _regions(open_data)
+    wijken = pd.read_parquet(open_data / "kwb_2024_wijk.parquet", columns=["wijkcode", "wijknaam", "gemeentecode"])
+    buurten = pd.read_parquet(open_data / "kwb_2024_buurt_rijnmond_PARTIAL.parquet",
+                              columns=["buurtcode", "buurtnaam", "wijkcode", "gemeentecode"])
+    gem = regions.set_index("gemeentecode")
+
+    rows = [(LAND_CODE, "land", "Nederland", None, None, None, None)]
+    for code, name in sorted(set(zip(regions["provinciecode"], regions["provincienaam"]))):
+        rows.append((code, "provincie", name, LAND_CODE, None, code, None))
+    for code, name in sorted(set(zip(regions["riec_code"], regions["riec_regio"]))):
+        rows.append((code, "riec", name, LAND_CODE, None, None, code))
+    for code, r in gem.sort_index().iterrows():
+        rows.append((code, "gemeente", r["gemeentenaam"], r["provinciecode"], code, r["provinciecode"], r["riec_code"]))
+    for w in wijken.sort_values("wijkcode").itertuples():
+        g = gem.loc[w.gemeentecode]
+        rows.append((w.wijkcode, "wijk", w.wijknaam, w.gemeentecode, w.gemeentecode, g["provinciecode"], g["riec_code"]))
+    for b in buurten.sort_values("buurtcode").itertuples():
+        g = gem.loc[b.gemeentecode]
+        rows.append((b.buurtcode, "buurt", b.buurtnaam, b.wijkcode, b.gemeentecode, g["provinciecode"], g["riec_code"]))
+    return pd.DataFrame(rows, columns=AREA_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """Index-based view of the areas for vectorised aggregation and disclosure relations."""
+    areas: pd.DataFrame                     # AREA_COLUMNS, row i is cell i
+    index: dict[str, int]
+
+    @classmethod
+    def from_areas(cls, areas: pd.DataFrame) -> "Hierarchy":
+        areas = areas.reset_index(drop=True)
+        return cls(areas, {c: i for i, c in enumerate(areas["area_code"])})
+
+    def codes(self, level: str) -> np.ndarray:
+        return self.areas.loc[self.areas["level"] == level, "area_code"].to_numpy()
+
+    def relations(self) -> list[tuple[int, np.ndarray]]:
+        """Every published additive relation: total == sum of members."""
+        a = self.areas
+        rels: list[tuple[int, np.ndarray]] = []
+        def add(total_code: str, member_codes) -> None:
+            members = np.array([self.index[c] for c in member_codes], dtype=np.int64)
+            if len(members):
+                rels.append((self.index[total_code], members))
+        gem = a[a["level"] == "gemeente"]
+        add(LAND_CODE, a.loc[a["level"] == "provincie", "area_code"])
+        add(LAND_CODE, a.loc[a["level"] == "riec", "area_code"])
+        for code, members in gem.groupby("provincie_code")["area_code"]:
+            add(code, members)
+        for code, members in gem.groupby("riec_code")["area_code"]:
+            add(code, members)
+        for level in ("wijk", "buurt"):
+            for parent, members in a[a["level"] == level].groupby("parent_code")["area_code"]:
+                add(parent, members)
+        return rels
+
+
+def finest_areas(areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas demo figures are generated on: buurten where they exist, wijken elsewhere."""
+    split_wijken = set(areas.loc[areas["level"] == "buurt", "parent_code"])
+    is_finest = (areas["level"] == "buurt") | ((areas["level"] == "wijk") & ~areas["area_code"].isin(split_wijken))
+    return areas[is_finest].reset_index(drop=True)
+
+
+def aggregate_up(areas: pd.DataFrame, finest: pd.DataFrame, value_columns: list[str]) -> pd.DataFrame:
+    """Sum additive columns of finest-level rows (indexed by area_code) to every level.
+
+    Returns one row per area of every level. Rows of `finest` may carry extra key columns
+    (year, sbi) which are kept as group keys.
+    """
+    keys = [c for c in finest.columns if c not in value_columns and c != "area_code"]
+    lookup = areas.set_index("area_code")
+    out = [finest]
+    base = finest.join(lookup[["level", "parent_code", "gemeente_code", "provincie_code", "riec_code"]], on="area_code")
+    buurt_rows = base[base["level"] == "buurt"]
+    wijk_from_buurt = buurt_rows.groupby(keys + ["parent_code"], sort=False)[value_columns].sum().reset_index()
+    wijk_from_buurt = wijk_from_buurt.rename(columns={"parent_code": "area_code"})
+    out.append(wijk_from_buurt)
+    wijk_rows = pd.concat([base.loc[base["level"] == "wijk", keys + ["area_code"] + value_columns], wijk_from_buurt])
+    wijk_rows = wijk_rows.join(lookup[["gemeente_code", "provincie_code", "riec_code"]], on="area_code")
+    for col in ("gemeente_code", "provincie_code", "riec_code"):
+        out.append(wijk_rows.groupby(keys + [col], sort=False)[value_columns].sum().reset_index()
+                   .rename(columns={col: "area_code"}))
+    land = wijk_rows.groupby(keys, sort=False)[value_columns].sum().reset_index() if keys else \
+        wijk_rows[value_columns].sum().to_frame().T
+    land["area_code"] = LAND_CODE
+    out.append(land)
+    return pd.concat(out, ignore_index=True)[keys + ["area_code"] + value_columns]
+
+
+# --- Real context figures (CBS Kerncijfers wijken en buurten 2024) --------------------------------
+
+def _clean(series: pd.Series) -> pd.Series:
+    """CBS writes -99995/-99997 for secret or unavailable: that is missing, never a number."""
+    s = pd.to_numeric(series, errors="coerce").astype("float64")
+    return s.mask(s.isin(CBS_SECRET) | (s < 0))
+
+
+def load_kerncijfers(open_data: Path = OPEN_DATA) -> pd.DataFrame:
+    """Real context values per gemeente, wijk and buurt: one row per area, context columns."""
+    frames = []
+    for level, file, code_col in [("gemeente", "kwb_2024_gemeente.parquet", "gemeentecode"),
+                                  ("wijk", "kwb_2024_wijk.parquet", "wijkcode"),
+                                  ("buurt", "kwb_2024_buurt_rijnmond_PARTIAL.parquet", "buurtcode")]:
+        d = pd.read_parquet(open_data / file)
+        inwoners = _clean(d["aantal_inwoners"])
+        f = pd.DataFrame({
+            "area_code": d[code_col].astype(str),
+            "ctx_inwoners": inwoners,
+            "ctx_woningvoorraad": _clean(d["woningvoorraad"]),
+            "ctx_jongeren": (inwoners * _clean(d["percentage_personen_15_tot_25_jaar"]) / 100).round(),
+            "ctx_bedrijfsvestigingen": _clean(d["aantal_bedrijfsvestigingen"]),
+            "ctx_vestigingen_handel_horeca": _clean(d["aantal_bedrijven_handel_en_horeca"]),
+            "ctx_vestigingen_cultuur_overig": _clean(d["aantal_bedrijven_cultuur_recreatie_overige"]),
+            "ctx_woz": _clean(d["gemiddelde_woningwaarde"]),
+            "ctx_inkomen": _clean(d["GemiddeldInkomenPerInwoner_78"]) if "GemiddeldInkomenPerInwoner_78" in d else np.nan,
+            "ctx_koopwoningen_pct": _clean(d["percentage_koopwoningen"]),
+            "ctx_stedelijkheid": _clean(d["stedelijkheid_adressen_per_km2"]),
+            "adresdichtheid": _clean(d["omgevingsadressendichtheid"]),
+        })
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --- Shapes ---------------------------------------------------------------------------------------
+
+def _round_coords(coords, ndigits: int):
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0], ndigits), round(coords[1], ndigits)]
+    return [_round_coords(c, ndigits) for c in coords]
+
+
+def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int = 4) -> pd.DataFrame:
+    """GeoJSON geometry per area (area_code, geometry as a JSON string), coordinates rounded to ~10 m.
+
+    Provincies, RIEC regions and the land are dissolved from the gemeenten.
+    """
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    rows = []
+    gemeente_geoms = {}
+    for file, code_prop in [("gemeente_2024.geojson", "gemeentecode"), ("wijk_2024.geojson", "wijkcode"),
+                            ("buurt_2024_rijnmond_PARTIAL.geojson", "buurtcode")]:
+        features = json.loads((open_data / file).read_text(encoding="utf-8"))["features"]
+        for f in features:
+            code = f["properties"][code_prop]
+            geom = f["geometry"]
+            if code_prop == "gemeentecode":
+                gemeente_geoms[code] = shape(geom)
+            rows.append((code, json.dumps({"type": geom["type"], "coordinates": _round_coords(geom["coordinates"], ndigits)},
+                                          separators=(",", ":"))))
+    gem = areas[areas["level"] == "gemeente"]
+    for col in ("provincie_code", "riec_code"):
+        for code, members in gem.groupby(col)["area_code"]:
+            merged = shapely.union_all([gemeente_geoms[m].buffer(0.0005) for m in members]).buffer(-0.0005)
+            merged = shapely.simplify(merged, 0.002)
+            g = mapping(merged)
+            rows.append((code, json.dumps({"type": g["type"], "coordinates": _round_coords(g["coordinates"], ndigits)},
+                                          separators=(",", ":"))))
+    return pd.DataFrame(rows, columns=["area_code", "geometry"])
+
+
+def gemeente_neighbours(open_data: Path = OPEN_DATA) -> pd.DataFrame:
+    """Pairs of gemeenten that share a border (with a small tolerance for simplification gaps)."""
+    import shapely
+    from shapely.geometry import shape
+
+    features = json.loads((open_data / "gemeente_2024.geojson").read_text(encoding="utf-8"))["features"]
+    codes = [f["properties"]["gemeentecode"] for f in features]
+    geoms = [shape(f["geometry"]).buffer(0.002) for f in features]
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    pairs = {(codes[a], codes[b]) for a, b in zip(left, right) if a != b}
+    return pd.DataFrame(sorted(pairs), columns=["gemeente_code", "neighbour_code"])
