@@ -1,0 +1,170 @@
+"""Helpers for browser tests: start a Streamlit server, wait for it, measure paint.
+
+Why pixel counts: with WebGL off a deck.gl map is a blank canvas that still
+"exists", so only counting painted pixels proves a map or chart rendered.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/lib/chromium/chromium"
+# From docs/browser-testing.md: root needs --no-sandbox; SwiftShader gives WebGL
+# without a GPU; the rest stop Chromium from calling external hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
+    "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-quic",
+]
+IDLE = ("[data-testid=stApp][data-test-connection-state=CONNECTED]"
+        "[data-test-script-state=notRunning]")
+
+_live: dict[int, subprocess.Popen] = {}  # pgid -> session leader
+
+
+def _kill_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """SIGTERM the server's group, SIGKILL it if it lingers past `grace`."""
+    pgid = proc.pid  # start_new_session: the leader's pid is the group id
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+        proc.wait(timeout=grace)  # reaps the leader (a zombie still "exists")
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    try:
+        os.killpg(pgid, signal.SIGKILL)  # any stray child left in the group
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    _live.pop(pgid, None)
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    # An orphaned server once kept its port after pytest was killed: never again.
+    for proc in list(_live.values()):
+        _kill_group(proc, grace=1.0)
+
+
+def _die_with_parent() -> None:
+    # Runs in the child before exec: SIGKILL it if pytest dies, even by SIGKILL
+    # (atexit cannot cover that). Linux only; harmless to skip elsewhere.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0):
+    """Run `streamlit run script` on a free loopback port; yield its base URL.
+
+    Own process group (start_new_session) so teardown kills everything it
+    spawned; server output goes to a temp file and is shown if start fails.
+    """
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.address", "127.0.0.1", "--server.port", str(port)]
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env={**os.environ, **(env or {})},
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_die_with_parent,
+    )
+    _live[proc.pid] = proc
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited {proc.returncode}:\n{Path(log.name).read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy in {timeout_s}s:\n{Path(log.name).read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        _kill_group(proc)
+        log.close()
+        os.unlink(log.name)
+
+
+def wait_idle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the app is connected and its script run has finished.
+
+    Before the first run the state is "initial", so right after goto() this
+    cannot match early. Charts may still be drawing: follow with wait_painted.
+    """
+    page.wait_for_function(
+        "sel => document.querySelector(sel) !== null", arg=IDLE, timeout=timeout_ms)
+
+
+def goto(page, base_url: str, path_and_query: str = "/", timeout_ms: int = 30_000) -> None:
+    page.goto(base_url.rstrip("/") + "/" + path_and_query.lstrip("/"), timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+def painted_pixels(page, locator, background=None, tolerance: int = 8) -> int:
+    """Pixels of the element's screenshot that differ from the background.
+
+    Background defaults to the most common colour on the image border (the page
+    or canvas backdrop); a pixel counts if any channel differs by > tolerance.
+    """
+    png = locator.screenshot(animations="disabled", timeout=10_000)
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    if background is None:
+        px = img.load()
+        border = [px[x, y] for x in range(w) for y in (0, h - 1)]
+        border += [px[x, y] for y in range(h) for x in (0, w - 1)]
+        background = Counter(border).most_common(1)[0][0]
+    diff = ImageChops.difference(img, Image.new("RGB", img.size, tuple(background[:3])))
+    r, g, b = diff.split()
+    worst = ImageChops.lighter(ImageChops.lighter(r, g), b)  # max channel difference
+    return sum(worst.histogram()[tolerance + 1:])
+
+
+def wait_painted(page, locator, min_pixels: int = 1000, timeout_s: float = 20.0,
+                 interval_s: float = 0.3) -> int:
+    """Poll painted_pixels until >= min_pixels and equal over 3 polls.
+
+    deck.gl paints in stages, so one non-blank screenshot is not "done".
+    Returns the final count; raises AssertionError with the history on timeout.
+    """
+    locator.wait_for(state="visible", timeout=int(timeout_s * 1000))
+    history: list[int] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        history.append(painted_pixels(page, locator))
+        last = history[-3:]
+        if len(last) == 3 and last[0] >= min_pixels and len(set(last)) == 1:
+            return last[0]
+        time.sleep(interval_s)
+    raise AssertionError(f"not painted >= {min_pixels} stably in {timeout_s}s: {history[-10:]}")

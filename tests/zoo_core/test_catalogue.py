@@ -1,0 +1,62 @@
+from zoo_core import catalogue
+
+
+def test_at_least_sixteen_ondermijning_indicators_over_four_themes():
+    ondermijning = [i for i in catalogue.INDICATORS.values() if i.theme != "context"]
+    assert len(ondermijning) >= 16
+    assert {i.theme for i in ondermijning} == {"vastgoed", "drugs", "transacties", "branches"}
+
+
+def test_required_indicators_exist():
+    for code in ["vg_onverklaarbare_aankopen_pct", "vg_doorsluishuizen_per_1000", "vg_stichting_woningen",
+                 "vg_verkoopprijs", "vg_verkochte_woningen", "dr_hennep", "dr_hennep_per_1000",
+                 "dr_verdachten_per_1000", "dr_jonge_aanwas_pct", "dr_verdachten_elders_pct", "tr_fiu",
+                 "tr_fiu_per_1000", "tr_contant", "br_vestigingen_per_10k", "br_omzet_per_inwoner",
+                 "ctx_inwoners", "ctx_woningvoorraad", "ctx_woz", "ctx_inkomen", "ctx_stedelijkheid",
+                 "ctx_bedrijfsvestigingen"]:
+        assert code in catalogue.INDICATORS, code
+
+
+def test_risk_branches_include_kappers_nagelstudios_fastfood_and_two_more():
+    assert {"96021", "96022", "56102"} <= set(catalogue.RISK_BRANCHES)
+    assert len(catalogue.RISK_BRANCHES) >= 5
+    assert catalogue.get("br_vestigingen_per_10k").branches == tuple(catalogue.RISK_BRANCHES)
+
+
+def test_every_entry_is_complete_and_consistent():
+    for ind in catalogue.INDICATORS.values():
+        assert ind.theme in catalogue.THEMES
+        assert ind.kind in catalogue.KINDS
+        assert ind.unit_type in catalogue.UNIT_TYPES
+        assert ind.name and ind.definition and ind.unit and ind.source
+        assert set(ind.levels) <= set(catalogue.LEVELS)
+        if ind.demo and ind.kind in ("rate", "percentage"):
+            assert ind.per and ind.denominator in catalogue.INDICATORS, ind.code
+        if ind.demo:
+            assert ind.family in catalogue.BASE_MEASURES, ind.code
+            assert ind.years == catalogue.DEMO_YEARS
+        else:
+            assert ind.theme == "context" and ind.years == (2024,)
+
+
+def test_rates_share_the_pattern_of_their_published_count():
+    # A rate with a public denominator discloses its numerator: both must be in one family.
+    assert catalogue.get("tr_fiu_per_1000").family == catalogue.get("tr_fiu").family
+    assert catalogue.get("dr_hennep_per_1000").family == catalogue.get("dr_hennep").family
+
+
+def test_family_order_puts_denominators_first():
+    order = catalogue.family_order()
+    assert sorted(order) == sorted(catalogue.BASE_MEASURES)
+    for code, measure in catalogue.BASE_MEASURES.items():
+        if measure.depends_on:
+            assert order.index(measure.depends_on) < order.index(code)
+
+
+def test_unknown_code_is_named():
+    try:
+        catalogue.get("DROP TABLE cells")
+    except KeyError as exc:
+        assert "DROP TABLE cells" in str(exc)
+    else:
+        raise AssertionError("expected KeyError")

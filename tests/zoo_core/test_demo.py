@@ -1,0 +1,69 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from zoo_core import catalogue, demo, geography
+
+
+@pytest.fixture(scope="module")
+def base(areas, kerncijfers):
+    return demo.generate_base(areas, kerncijfers)
+
+
+def test_deterministic_for_a_seed(areas, kerncijfers):
+    a = demo.generate_finest(areas, kerncijfers, seed=7)
+    b = demo.generate_finest(areas, kerncijfers, seed=7)
+    c = demo.generate_finest(areas, kerncijfers, seed=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["value"].equals(c["value"])
+
+
+def test_every_measure_year_and_branche_on_every_area(base, areas):
+    for code, m in catalogue.BASE_MEASURES.items():
+        part = base[base["measure"] == code]
+        assert set(part["year"]) == set(catalogue.DEMO_YEARS)
+        assert set(part["sbi"]) == (set(m.branches) or {""})
+        assert part.groupby(["year", "sbi"]).size().eq(len(areas)).all(), code
+
+
+def _value(base, measure, year, code, sbi=""):
+    row = base[(base["measure"] == measure) & (base["year"] == year) & (base["sbi"] == sbi) & (base["area_code"] == code)]
+    return row.iloc[0]
+
+
+def test_hierarchy_adds_up_exactly(base, areas):
+    h = geography.Hierarchy.from_areas(areas)
+    part = base[(base["measure"] == "hennep") & (base["year"] == 2022)].set_index("area_code").reindex(areas["area_code"])
+    values = part["value"].to_numpy()
+    for total, members in h.relations():
+        assert values[total] == values[members].sum()
+
+
+def test_magnitudes_carry_units_and_top_contributions(base):
+    omzet = base[base["measure"] == "omzet"]
+    assert (omzet["top1"] >= omzet["top2"]).all()
+    assert (omzet["top1"] + omzet["top2"] <= omzet["value"] + 1e-6).all()
+    # the number of contributors of turnover is the number of establishments
+    shops = base[base["measure"] == "vestigingen"].set_index(["year", "sbi", "area_code"])["value"]
+    units = omzet.set_index(["year", "sbi", "area_code"])["n_units"]
+    assert (units == shops.reindex(units.index)).all()
+    nl = _value(base, "omzet", 2024, geography.LAND_CODE, "96021")
+    assert nl["top1"] == omzet[(omzet["year"] == 2024) & (omzet["sbi"] == "96021")]["top1"].max()
+
+
+def test_plausible_national_totals(base):
+    nl = base[base["area_code"] == geography.LAND_CODE].set_index(["measure", "year", "sbi"])["value"]
+    assert 150_000 < nl[("verkochte_woningen", 2024, "")] < 350_000
+    assert 20_000 < nl[("vestigingen", 2024, "96021")] < 60_000      # kappers
+    assert nl[("hennep", 2024, "")] < nl[("hennep", 2019, "")]         # documented downward trend
+    assert nl[("fiu_transacties", 2024, "")] > nl[("fiu_transacties", 2019, "")]
+
+
+def test_suspicious_transactions_co_occur_with_kappers_density(base, kerncijfers):
+    wijk = base[(base["year"] == 2024) & base["area_code"].str.startswith("WK")]
+    pop = kerncijfers.set_index("area_code")["ctx_inwoners"]
+    fiu = wijk[wijk["measure"] == "fiu_transacties"].set_index("area_code")["value"]
+    kappers = wijk[(wijk["measure"] == "vestigingen") & (wijk["sbi"] == "96021")].set_index("area_code")["value"]
+    df = pd.DataFrame({"fiu": fiu / pop, "kappers": kappers / pop}).replace([np.inf], np.nan).dropna()
+    df = df[pop.reindex(df.index) > 1000]
+    assert df["fiu"].corr(df["kappers"], method="spearman") > 0.2

@@ -1,0 +1,44 @@
+import numpy as np
+
+from zoo_core import geography
+
+
+def test_all_levels_with_real_counts(areas):
+    counts = areas["level"].value_counts().to_dict()
+    assert counts == {"land": 1, "provincie": 12, "riec": 10, "gemeente": 342, "wijk": 3393, "buurt": 625}
+
+
+def test_parent_chain_buurt_wijk_gemeente_provincie_land(areas):
+    a = areas.set_index("area_code")
+    assert a.loc["BU04890101", "parent_code"] == "WK048901"
+    assert a.loc["WK048901", "parent_code"] == "GM0489"
+    assert a.loc["GM0489", "parent_code"] == a.loc["GM0489", "provincie_code"] == "PV28"
+    assert a.loc["PV28", "parent_code"] == geography.LAND_CODE
+    assert a.loc[a["level"] == "riec", "parent_code"].eq(geography.LAND_CODE).all()
+
+
+def test_relations_cover_every_published_sum(areas):
+    h = geography.Hierarchy.from_areas(areas)
+    rels = h.relations()
+    totals = [h.areas.loc[t, "level"] for t, _ in rels]
+    assert totals.count("land") == 2                      # = provincies and = RIEC regions
+    assert totals.count("provincie") == 12 and totals.count("riec") == 10
+    assert totals.count("gemeente") == 342
+    assert totals.count("wijk") == 157                    # the Rijnmond wijken split into buurten
+    members = np.concatenate([m for _, m in rels])
+    assert len(members) == 12 + 10 + 342 * 2 + 3393 + 625
+
+
+def test_kerncijfers_treat_cbs_secret_as_missing(kerncijfers):
+    assert (kerncijfers.drop(columns="area_code").fillna(0) >= 0).all().all()
+    gm = kerncijfers.set_index("area_code")
+    assert gm.loc["GM0363", "ctx_inwoners"] > 900_000   # Amsterdam
+    assert kerncijfers["ctx_woz"].isna().any()         # secret values stay missing, never 0
+
+
+def test_neighbours_are_symmetric_and_plausible():
+    n = geography.gemeente_neighbours()
+    pairs = set(zip(n["gemeente_code"], n["neighbour_code"]))
+    assert all((b, a) in pairs for a, b in pairs)
+    assert ("GM0599", "GM0606") in pairs        # Rotterdam - Schiedam
+    assert ("GM0599", "GM0014") not in pairs    # Rotterdam - Groningen

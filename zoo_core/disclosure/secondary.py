@@ -1,0 +1,113 @@
+"""Secondary suppression: hide extra cells so that no primary cell can be recovered from the relations.
+
+Greedy closure plus audit-and-repair, fully deterministic:
+1. relation rules, until nothing changes: a relation with exactly one hidden cell gets the cheapest
+   other cell hidden (subtraction would recover it); if a relation's total is published, its hidden
+   members are known together, so their union must pass the primary rules, else one more is hidden;
+2. audit (LPs); for every failing cell hide the cheapest published cell in a relation of that cell
+   (or, when those are all hidden, the nearest relation reachable through hidden cells); back to 1.
+The pattern only grows, so this ends; with every cell hidden the audit always passes (each cell and
+its chain of totals can grow together without bound), so DisclosureError is a last-resort guard.
+
+Cost of hiding a cell, compared lexicographically: cells in `preferred` (last year's pattern) first,
+so patterns stay stable over the years; then value + 1 (information lost); then the cell index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audit import AuditResult, audit_components
+from .config import DisclosureError
+from .primary import aggregate_primary
+from .table import CellTable
+
+
+@dataclass
+class ProtectionResult:
+    suppressed: np.ndarray
+    primary: np.ndarray
+    secondary: np.ndarray
+    audit: AuditResult
+
+
+def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None = None) -> ProtectionResult:
+    primary = np.asarray(primary, dtype=bool)
+    preferred = np.zeros(len(table), dtype=bool) if preferred is None else np.asarray(preferred, dtype=bool)
+    # rank[i] = position of cell i in the hiding order (lower = hidden first)
+    order = np.lexsort((np.arange(len(table)), table.values + 1, ~preferred))
+    rank = np.empty(len(table), dtype=np.int64)
+    rank[order] = np.arange(len(table))
+    relation_cells = table.relation_cells()
+    relations_of = _relations_per_cell(len(table), relation_cells)
+
+    hidden = primary.copy()
+    result, touching = None, None
+    while True:
+        _apply_relation_rules(table, hidden, rank, relation_cells)
+        result = audit_components(table, hidden, primary=primary, touching=touching, previous=result)
+        if result.ok:
+            break
+        before = hidden.copy()
+        for failure in result.failures:
+            extra = _repair_cell(failure.index, hidden, rank, relation_cells, relations_of)
+            if extra is not None:
+                hidden[extra] = True
+        touching = np.flatnonzero(hidden & ~before)
+        if len(touching) == 0:
+            raise DisclosureError(f"geen veilig patroon: {result.failures[0].key} "
+                                  f"{result.failures[0].reason} en er is niets meer te verbergen")
+    return ProtectionResult(hidden, primary, hidden & ~primary, result)
+
+
+def _cheapest(candidates: np.ndarray, rank: np.ndarray) -> int:
+    return int(candidates[np.argmin(rank[candidates])])
+
+
+def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray,
+                          relation_cells: list[np.ndarray]) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for cells in relation_cells:
+            is_hidden = hidden[cells]
+            n_hidden = int(is_hidden.sum())
+            if n_hidden == 1:
+                hidden[_cheapest(cells[~is_hidden], rank)] = True
+                changed = True
+            elif n_hidden >= 2 and not is_hidden[0]:
+                # Published total: the hidden members' sum is public. (With a hidden total only a
+                # difference is public, which the audit covers.)
+                members, members_hidden = cells[1:], is_hidden[1:]
+                if aggregate_primary(table, members[members_hidden]).mask[0]:
+                    published = members[~members_hidden]
+                    hidden[_cheapest(published, rank) if len(published) else cells[0]] = True
+                    changed = True
+
+
+def _relations_per_cell(n: int, relation_cells: list[np.ndarray]) -> list[list[int]]:
+    relations_of: list[list[int]] = [[] for _ in range(n)]
+    for r, cells in enumerate(relation_cells):
+        for cell in cells:
+            relations_of[cell].append(r)
+    return relations_of
+
+
+def _repair_cell(failing: int, hidden: np.ndarray, rank: np.ndarray, relation_cells: list[np.ndarray],
+                 relations_of: list[list[int]]) -> int | None:
+    """Cheapest published cell in the relations nearest to the failing cell (breadth-first through
+    relations whose cells are all hidden); None if every reachable cell is hidden already."""
+    frontier, seen_cells, seen_relations = [failing], {failing}, set()
+    while frontier:
+        relations = sorted({r for cell in frontier for r in relations_of[cell]} - seen_relations)
+        seen_relations.update(relations)
+        if not relations:
+            break
+        cells = np.unique(np.concatenate([relation_cells[r] for r in relations]))
+        published = cells[~hidden[cells]]
+        if len(published):
+            return _cheapest(published, rank)
+        frontier = [int(c) for c in cells if c not in seen_cells]
+        seen_cells.update(frontier)
+    return None
