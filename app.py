@@ -1,0 +1,19 @@
+"""zoo: entry point. Navigation is the list below; adding a page is one line."""
+import streamlit as st
+
+from ui.widgets import ensure_single_navigation
+
+ensure_single_navigation()
+
+st.set_page_config(page_title="Zicht op ondermijning (zoo)", page_icon="🔎", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
+    st.Page("pages/vastgoed.py", title="Misbruik van vastgoed", url_path="vastgoed"),
+    st.Page("pages/drugs.py", title="Drugsproblematiek", url_path="drugs"),
+    st.Page("pages/transacties.py", title="Verdachte transacties", url_path="transacties"),
+    st.Page("pages/branches.py", title="Brancheanalyses", url_path="branches"),
+    st.Page("pages/over_de_data.py", title="Over de data", url_path="over_de_data"),
+]
+
+st.navigation(PAGES).run()

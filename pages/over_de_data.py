@@ -1,0 +1,3 @@
+from ui.about import render
+
+render()

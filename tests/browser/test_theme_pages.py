@@ -1,0 +1,59 @@
+"""Theme pages in a real browser: map and chart paint, indicator change repaints, shared URL restores."""
+import io
+
+import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import expect
+
+from zoo_core import catalogue
+
+from .helpers import goto, wait_idle, wait_painted
+
+pytestmark = pytest.mark.browser
+THEMES = ("vastgoed", "drugs", "transacties", "branches")
+MAP = "[data-testid=stDeckGlJsonChart] canvas"
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+def _selectbox(page, label):
+    return page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme_page_paints_map_and_chart(page, app_server, theme):
+    goto(page, app_server, f"/{theme}")
+    expect(page.locator("h1", has_text=catalogue.THEMES[theme]).first).to_be_visible()
+    assert wait_painted(page, page.locator(MAP).first, min_pixels=50_000) >= 50_000
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    assert wait_painted(page, chart, min_pixels=2_000) >= 2_000
+    # Only our navigation entries in the sidebar (no auto-discovered pages/ files).
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert "Misbruik van vastgoed" in nav and "Over de data" in nav
+    assert "app" not in nav.split()
+
+
+def test_changing_indicator_repaints_map(page, app_server):
+    goto(page, app_server, "/drugs?indicator=dr_hennep_per_1000")
+    canvas = page.locator(MAP).first
+    wait_painted(page, canvas, min_pixels=50_000)
+    before = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    target = catalogue.get("dr_verdachten_per_1000").name
+    _selectbox(page, "Indicator").click()
+    page.get_by_role("option", name=target, exact=True).click()
+    page.wait_for_function("() => location.search.includes('dr_verdachten_per_1000')", timeout=30_000)
+    wait_idle(page)
+    wait_painted(page, canvas, min_pixels=50_000)
+    after = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    diff = ImageChops.difference(before, after).convert("L").point(lambda p: 255 if p > 16 else 0)
+    changed = diff.histogram()[255]
+    assert changed > 5_000, f"only {changed} pixels changed"
+
+
+def test_shared_url_restores_view(page, app_server):
+    goto(page, app_server, "/transacties?indicator=tr_contant_per_1000&year=2021&gemeente=GM0599&level=wijk&ref=gemeente")
+    expect(_selectbox(page, "Indicator")).to_have_value(catalogue.get("tr_contant_per_1000").name)
+    expect(_selectbox(page, "Jaar")).to_have_value("2021")
+    expect(_selectbox(page, "Gemeente")).to_have_value("Rotterdam")
+    expect(_selectbox(page, "Niveau")).to_have_value("Wijken van gemeente")
+    wait_painted(page, page.locator(MAP).first, min_pixels=20_000)

@@ -1,0 +1,68 @@
+"""Helpers for AppTest-based page tests: open a page of app.py with query params, collect what is sent."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+THEMES = ("vastgoed", "drugs", "transacties", "branches")
+
+
+def open_page(page: str, params: dict | None = None, timeout: float = 90) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    return at
+
+
+def decks(at: AppTest) -> list[dict]:
+    return [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
+
+
+def deck_features(at: AppTest, layer_id: str = "waarden") -> list[dict]:
+    for deck in decks(at):
+        for layer in deck["layers"]:
+            if layer.get("id") == layer_id:
+                return layer["data"]["features"]
+    return []
+
+
+def vega(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart")) + list(at.get("arrow_vega_lite_chart"))
+
+
+def vega_text(at: AppTest) -> str:
+    """Spec plus every dataset (decoded from Arrow) of the page's Vega-Lite charts."""
+    import pyarrow as pa
+    parts = []
+    for el in vega(at):
+        parts.append(el.proto.spec)
+        for ds in el.proto.datasets:
+            table = pa.ipc.open_stream(ds.data.data).read_all()
+            parts.append(table.to_pandas().to_csv())
+    return "\n".join(parts)
+
+
+def all_text(at: AppTest) -> str:
+    """Everything the page sends that a person or a browser could see."""
+    parts = [json.dumps(dict(at.query_params))]
+    for d in at.get("deck_gl_json_chart"):
+        parts += [d.proto.json, d.proto.tooltip]
+    parts.append(vega_text(at))
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for kind in ("markdown", "caption", "warning", "info", "error", "title", "subheader", "table"):
+        for el in at.get(kind):
+            parts.append(str(getattr(el, "value", el.proto)))
+    for sb in at.selectbox:
+        parts.append(str(sb.value))
+    return "\n".join(parts)
+
+
+def warnings_text(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]

@@ -1,0 +1,76 @@
+"""Leak test: plant 987654.321 in every non-published cell and look for it in everything sent."""
+import shutil
+
+import duckdb
+import pytest
+
+from zoo_core import catalogue
+from zoo_core.queries import Release
+
+from .apptest_util import THEMES, all_text, open_page
+
+MARK = "987654"
+
+
+@pytest.fixture(scope="module")
+def poisoned_db(release_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("leak") / "release.duckdb"
+    shutil.copyfile(release_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
+    n = con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0]
+    con.close()
+    assert n > 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def wijk_gemeente(poisoned_db):
+    """A gemeente with suppressed wijk cells for the first indicator of each theme."""
+    rel = Release(poisoned_db)
+    v = rel.values("tr_fiu_per_1000", 2024, "wijk")
+    return v.loc[v["status"] == "suppressed", "gemeente_code"].value_counts().index[0]
+
+
+def _views(theme, gm):
+    for ind in catalogue.for_theme(theme):
+        sbis = ind.branches[:2] if ind.has_branches else ("",)
+        for sbi in sbis:
+            base = {"indicator": ind.code, **({"sbi": sbi} if sbi else {})}
+            yield {**base, "level": "gemeente", "ref": "omvang", "gemeente": gm}
+            yield {**base, "level": "wijk", "gemeente": gm, "ref": "gemeente"}
+            if "buurt" in ind.levels:
+                yield {**base, "level": "buurt", "gemeente": "GM0599", "ref": "gemeente"}
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_suppressed_value_reaches_the_page(theme, poisoned_db, wijk_gemeente, monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+    monkeypatch.setenv("ZOO_DB", str(poisoned_db))
+    downloads = []
+    orig = DeltaGenerator.download_button
+
+    def spy(self, label, data, *a, **kw):
+        downloads.append(data)
+        return orig(self, label, data, *a, **kw)
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    n_views = 0
+    for params in _views(theme, wijk_gemeente):
+        downloads.clear()
+        at = open_page(theme, params)
+        assert not at.exception, (params, [e.value for e in at.exception])
+        assert not [w.value for w in at.warning if "Ongeldige" in w.value], params
+        text = all_text(at)
+        assert MARK not in text, params
+        assert len(downloads) == 2
+        for data in downloads:
+            assert MARK.encode() not in data, params
+        # Excel is a zip: look inside the sheet XML too.
+        import io, zipfile
+        with zipfile.ZipFile(io.BytesIO(downloads[1])) as z:
+            for name in z.namelist():
+                assert MARK.encode() not in z.read(name), (params, name)
+        # Trend of a suppressed-prone area too.
+        n_views += 1
+    assert n_views >= 3

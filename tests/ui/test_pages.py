@@ -1,0 +1,196 @@
+"""AppTest per page and per key interaction: assert on the data the page sends."""
+import json
+
+import pytest
+
+from zoo_core import catalogue
+from zoo_core.queries import Release
+
+from .apptest_util import THEMES, all_text, deck_features, decks, open_page, vega, vega_text
+
+
+def test_home_has_title_demo_and_gemeente_search():
+    at = open_page("home")
+    assert not at.exception
+    assert any("Zicht op ondermijning" in t.value for t in at.title)
+    assert any("demo" in i.value.lower() for i in at.info)
+    sb = at.selectbox(key="home:gemeente")
+    sb.set_value("GM0599").run()
+    assert at.query_params["gemeente"] == ["GM0599"] or at.query_params["gemeente"] == "GM0599"
+    # The choice carries over to a theme page in the same session.
+    at.switch_page("pages/drugs.py").run()
+    assert at.selectbox(key="drugs:gemeente").value == "GM0599"
+
+
+def test_over_de_data():
+    at = open_page("over_de_data")
+    assert not at.exception and not at.error
+    text = all_text(at)
+    assert "Bron: CBS, Kadaster" in text and "CC BY 4.0" in text
+    assert "Garwood" in text and "Clopper-Pearson" in text
+    assert len(at.dataframe) >= 3  # definitions, disclosure parameters, suppression report
+    codes = set(at.dataframe[0].value["Code"])
+    assert set(catalogue.INDICATORS) <= codes
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme_page_renders_map_table_chart(theme):
+    at = open_page(theme)
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.title[0].value == catalogue.THEMES[theme]
+    d = decks(at)
+    assert len(d) == 1
+    assert "mapProvider" not in d[0] or d[0]["mapProvider"] is None
+    features = deck_features(at)
+    assert len(features) == 342  # every gemeente
+    assert {"n", "w", "r", "d", "c"} == set(features[0]["properties"])
+    assert vega(at), "trend chart missing"
+    ranking = at.dataframe[0].value
+    assert list(ranking.columns)[:4] == ["Rang", "Gebied", "Code", "Waarde"]
+    assert len(ranking) == 342
+    assert any("demo" in i.value.lower() for i in at.info)  # demo banner
+    assert "gebiedsindeling 2024" in all_text(at)
+
+
+def _suppressed_codes(rel, ind, year, level, within=None, sbi=""):
+    v = rel.values(ind, year, level, within=within, sbi=sbi)
+    return set(v.loc[v["status"] == "suppressed", "area_code"])
+
+
+def test_suppressed_areas_are_grey_and_say_geheim(release_db):
+    at = open_page("transacties", {"indicator": "tr_fiu_per_1000", "year": "2024", "gemeente": "GM1940",
+                                   "level": "wijk"})
+    rel = Release(release_db)
+    sup = _suppressed_codes(rel, "tr_fiu_per_1000", 2024, "wijk", within="GM1940")
+    assert sup, "test needs a gemeente with suppressed wijken"
+    names = {r["area_code"]: r["name"] for r in rel.areas("wijk", within="GM1940").to_dict("records")}
+    feats = {f["properties"]["n"]: f["properties"] for f in deck_features(at)}
+    for code in sup:
+        p = feats[names[code]]
+        assert "geheim" in p["w"] and p["d"] == ""
+        assert p["c"] == [120, 120, 140]
+    ranking = at.dataframe[0].value.set_index("Code")
+    for code in sup:
+        assert ranking.loc[code, "Waarde"] == "x — geheim (onderdrukt)"
+        assert ranking.loc[code, "Status"] == "x"
+
+
+def test_change_indicator_updates_map_and_table():
+    at = open_page("drugs")
+    before = json.dumps(deck_features(at))
+    at.selectbox(key="drugs:indicator").set_value("dr_verdachten_per_1000").run()
+    after = deck_features(at)
+    assert json.dumps(after) != before
+    assert any("per 1.000 inwoners" in f["properties"]["w"] for f in after)
+    assert at.query_params["indicator"] in ("dr_verdachten_per_1000", ["dr_verdachten_per_1000"])
+
+
+def test_change_level_to_wijken_and_buurten():
+    at = open_page("transacties", {"gemeente": "GM0599"})
+    at.selectbox(key="transacties:level").set_value("wijk").run()
+    wijken = deck_features(at)
+    assert 0 < len(wijken) < 342
+    assert at.selectbox(key="transacties:ref").options  # gemeente / Nederland only
+    assert set(at.selectbox(key="transacties:ref").options) == {"De gemeente zelf", "Nederland"}
+    at.selectbox(key="transacties:level").set_value("buurt").run()
+    buurten = deck_features(at)
+    assert len(buurten) > len(wijken)
+    assert not at.exception
+
+
+def test_buurt_level_only_where_buurten_exist():
+    at = open_page("transacties", {"gemeente": "GM0363"})  # Amsterdam: no buurten in the release
+    assert "Buurten van gemeente" not in at.selectbox(key="transacties:level").options
+    at = open_page("transacties", {"gemeente": "GM0599"})
+    assert "Buurten van gemeente" in at.selectbox(key="transacties:level").options
+
+
+def test_change_year_changes_values():
+    at = open_page("vastgoed", {"indicator": "vg_onverklaarbare_aankopen_pct", "year": "2024"})
+    a = at.dataframe[0].value
+    at.selectbox(key="vastgoed:year").set_value(2019).run()
+    b = at.dataframe[0].value
+    assert not a.equals(b)
+    assert at.query_params["year"] in ("2019", ["2019"])
+
+
+def test_change_reference_changes_reference_column():
+    at = open_page("transacties", {"indicator": "tr_fiu_per_1000", "gemeente": "GM0599"})
+    nl = set(at.dataframe[0].value["Referentie"])
+    at.selectbox(key="transacties:ref").set_value("provincie").run()
+    prov = set(at.dataframe[0].value["Referentie"])
+    assert nl != prov and len(prov) == 1
+    at.selectbox(key="transacties:ref").set_value("buren").run()
+    assert any("buurgemeenten" in c.value for c in at.caption)
+    at.selectbox(key="transacties:ref").set_value("eigen").run()
+    at.multiselect(key="transacties:kies").set_value(["GM0363", "GM0344"]).run()
+    assert not at.exception
+    assert "GM0363" in str(at.query_params["kies"])
+
+
+def test_branch_page_has_branche_widget():
+    at = open_page("branches", {"sbi": "96022"})
+    sb = at.selectbox(key="branches:sbi")
+    assert sb.value == "96022"
+    sb.set_value("4742").run()
+    assert at.query_params["sbi"] in ("4742", ["4742"])
+
+
+def test_trend_chart_gaps_for_suppressed_years(release_db):
+    rel = Release(release_db)
+    ind = "tr_fiu_per_1000"
+    cells = rel.cells_for_areas(ind, list(rel.areas("wijk")["area_code"]))
+    sup = cells[cells["status"] == "suppressed"]
+    area = sup["area_code"].iloc[0]
+    gem = rel.area(area)["gemeente_code"]
+    at = open_page("transacties", {"indicator": ind, "gemeente": gem, "level": "wijk", "area": area})
+    assert at.selectbox(key="transacties:area").value == area
+    text = vega_text(at)
+    assert "geheim (x)" in text
+    spec = json.loads(vega(at)[0].proto.spec)
+    assert spec["layer"][0]["encoding"]["detail"]["field"] == "segment"
+
+
+def test_shared_url_restores_view():
+    params = {"indicator": "dr_hennep_per_1000", "year": "2021", "level": "wijk", "gemeente": "GM0599",
+              "ref": "gemeente"}
+    at = open_page("drugs", params)
+    assert not at.warning or all("Ongeldige" not in w.value for w in at.warning)
+    assert at.selectbox(key="drugs:indicator").value == "dr_hennep_per_1000"
+    assert at.selectbox(key="drugs:year").value == 2021
+    assert at.selectbox(key="drugs:level").value == "wijk"
+    assert at.selectbox(key="drugs:ref").value == "gemeente"
+    for k, v in params.items():
+        assert at.query_params[k] in (v, [v])
+
+
+def test_downloads_contain_exactly_the_shown_rows(monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+    seen = []
+    orig = DeltaGenerator.download_button
+
+    def spy(self, label, data, *a, **kw):
+        seen.append((label, data))
+        return orig(self, label, data, *a, **kw)
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    at = open_page("transacties", {"gemeente": "GM1940", "level": "wijk", "indicator": "tr_fiu_per_1000"})
+    labels = [s[0] for s in seen]
+    assert "Download CSV" in labels and "Download Excel" in labels
+    csv = dict(seen)["Download CSV"].decode()
+    lines = csv.strip().splitlines()
+    assert len(lines) - 1 == len(at.dataframe[0].value)
+    assert any(",x," in line for line in lines[1:])  # suppressed written as x
+    assert dict(seen)["Download Excel"][:2] == b"PK"
+
+
+@pytest.mark.parametrize("page", ["home", *THEMES, "over_de_data"])
+@pytest.mark.parametrize("broken", ["missing", "corrupt"])
+def test_broken_release_shows_error_with_rebuild_command(page, broken, tmp_path, monkeypatch):
+    path = tmp_path / "release.duckdb"
+    if broken == "corrupt":
+        path.write_bytes(b"this is not a duckdb file" * 100)
+    monkeypatch.setenv("ZOO_DB", str(path))
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and "python -m zoo_core build" in at.error[0].value

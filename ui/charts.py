@@ -1,0 +1,43 @@
+"""Altair charts. Suppressed years are gaps in the line with an "x" marker, never 0."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.tables import fmt
+
+
+def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: int) -> pd.DataFrame:
+    """Long frame: year, reeks, waarde (NULL unless published), status, segment, tekst."""
+    rows = []
+    segment = 0
+    for y, v, s in zip(trend["year"], trend["value"], trend["status"]):
+        ok = s == "published" and pd.notna(v)
+        if not ok:
+            segment += 1
+        rows.append({"jaar": str(int(y)), "reeks": area_name, "waarde": float(v) if ok else None,
+                     "status": "gepubliceerd" if ok else ("geheim (x)" if s == "suppressed" else "geen waarde (.)"),
+                     "segment": f"a{segment}", "tekst": fmt(v, decimals) if ok else ("x" if s == "suppressed" else ".")})
+    for y, r in zip(trend["year"], trend["reference"]):
+        ok = pd.notna(r)
+        rows.append({"jaar": str(int(y)), "reeks": f"Referentie: {ref_label}", "waarde": float(r) if ok else None,
+                     "status": "referentie", "segment": "ref", "tekst": fmt(r, decimals) if ok else "."})
+    return pd.DataFrame(rows)
+
+
+def trend_chart(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
+    base = alt.Chart(frame).encode(x=alt.X("jaar:O", title="Jaar"))
+    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(range=["#c0392b", "#555555"]))
+    valid = alt.datum.waarde != None  # noqa: E711 - Vega expression
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("waarde:Q", title=unit), color=color, detail="segment:N",
+        tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:O", title="Jaar"),
+                 alt.Tooltip("tekst:N", title="Waarde")],
+    ).transform_filter(valid)
+    gaps = base.transform_filter(~valid).mark_text(fontSize=16, fontWeight="bold", color="#666", dy=0).encode(
+        y=alt.value(12), text="tekst:N",
+        tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:O", title="Jaar"),
+                 alt.Tooltip("status:N", title="Status")],
+    )
+    return alt.layer(line, gaps).properties(height=280)

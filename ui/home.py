@@ -1,0 +1,37 @@
+"""Home: what zoo is, the demo notice, and the gemeente search shared by all pages."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cache, state, widgets
+
+KEY = "home:gemeente"
+
+
+@widgets.guarded
+def render() -> None:
+    st.title("Zicht op ondermijning")
+    st.markdown(
+        "Gepubliceerde cijfers over signalen van ondermijnende criminaliteit per gemeente, wijk, buurt en "
+        "branche: misbruik van vastgoed, drugsproblematiek, verdachte transacties en kwetsbare branches. "
+        "Vergelijk uw gemeente met Nederland, de provincie, de RIEC-regio, buurgemeenten of gemeenten die "
+        "erop lijken. Alleen geaggregeerde cijfers; geheime (onderdrukte) waarden staan als **x**.")
+    st.info("**Dit is een demo.** Alle cijfers over ondermijning in deze versie zijn demo-cijfers, "
+            "gegenereerd op echte CBS-gebieden en -bevolking. Ze zeggen niets over echte gemeenten. "
+            + widgets.AREA_DIVISION)
+    v = cache.version()
+    gem = cache.gemeenten(v)
+    labels = dict(zip(gem["area_code"], gem["label"]))
+    valid = set(labels)
+    if KEY not in st.session_state:
+        warnings: list[str] = []
+        st.session_state[KEY] = state.pick(state.read_params(), "gemeente", valid, state.shared_gemeente(valid),
+                                           warnings, "gemeente")
+        for w in warnings:
+            st.warning(w)
+    code = st.selectbox("Zoek uw gemeente", list(labels), key=KEY, format_func=labels.get,
+                        help="Typ een deel van de naam. De keuze blijft bewaard op alle pagina's.")
+    state.set_shared_gemeente(code)
+    state.write_params({"gemeente": code})
+    st.markdown("Kies hierna een thema in het menu links. " + widgets.SIGNAL)
+    widgets.area_division_note()

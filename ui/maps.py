@@ -1,0 +1,175 @@
+"""pydeck choropleths without a basemap: quantile classes of published values only.
+
+Suppressed areas get their own grey and the tooltip text "geheim" (never a value, never a colour
+class); missing areas another, lighter neutral. Properties are kept to what the tooltip needs.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from ui.tables import fmt, fmt_pct
+
+PALETTE = [[254, 229, 217], [252, 174, 145], [251, 106, 74], [222, 45, 38], [165, 15, 21]]  # ColorBrewer Reds
+SUPPRESSED_COLOR = [120, 120, 140]
+MISSING_COLOR = [235, 235, 235]
+LINE_COLOR = [255, 255, 255]
+N_CLASSES = 5
+# With map_provider=None and map_style=None pydeck omits both keys and Streamlit's frontend then falls
+# back to a Carto basemap fetched from the internet (seen in the browser tests). Streamlit treats this
+# sentinel as "no explicit style" and then draws no basemap at all: no tiles, no external request.
+NO_BASEMAP_STYLE = "__MAP_STYLE__"
+TOOLTIP = {
+    "html": "<b>{n}</b><br/>{w}<br/>Referentie: {r}<br/>Afwijking: {d}",
+    "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px"},
+}
+
+
+_RAW = re.compile(r'"@@g(\d+)@@"')
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Shapes of one level as stored: compact GeoJSON geometry strings, never re-serialised."""
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    geoms: tuple[str, ...]
+    bbox: tuple[float, float, float, float] | None
+
+    @classmethod
+    def from_shapes(cls, rows: list[tuple[str, str, str]]) -> "Geometry":
+        numbers = re.compile(r"-?\d+(?:\.\d+)?")
+        xs, ys = [], []
+        for _, _, g in rows:
+            vals = [float(t) for t in numbers.findall(g)]
+            xs += vals[0::2]
+            ys += vals[1::2]
+        bbox = (min(xs), min(ys), max(xs), max(ys)) if xs else None
+        return cls(tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows), bbox)
+
+    def only(self, code: str) -> "Geometry":
+        rows = [(c, n, g) for c, n, g in zip(self.codes, self.names, self.geoms) if c == code]
+        return Geometry.from_shapes(rows)
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck serialised without indentation (pydeck's indent=2 triples the payload), with the stored
+    geometry strings spliced in verbatim instead of being parsed and dumped on every rerun."""
+
+    def __init__(self, *args, raw_geoms: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._raw = raw_geoms or []
+
+    def to_json(self) -> str:
+        text = json.dumps(self, default=_serialize, separators=(",", ":"))
+        return _RAW.sub(lambda m: self._raw[int(m.group(1))], text)
+
+
+def _serialize(o):
+    if isinstance(o, CompactDeck):
+        d = default_serialize(o)
+        d.pop("_raw", None)
+        return d
+    return default_serialize(o)
+
+
+def class_breaks(values, n: int = N_CLASSES) -> list[float]:
+    """Inner quantile breaks (at most n-1, unique) of the published values."""
+    v = np.asarray([x for x in values if x is not None and not pd.isna(x)], dtype=float)
+    if v.size == 0:
+        return []
+    qs = np.quantile(v, [i / n for i in range(1, n)])
+    return sorted(set(float(q) for q in qs))
+
+
+def class_of(value, breaks: list[float]) -> int:
+    return int(np.searchsorted(breaks, value, side="right"))
+
+
+def view_for(geo: Geometry) -> pdk.ViewState:
+    if geo.bbox is None:
+        return pdk.ViewState(latitude=52.2, longitude=5.3, zoom=6.3)
+    x0, y0, x1, y1 = geo.bbox
+    span = max(x1 - x0, (y1 - y0) * 1.6, 1e-3)
+    zoom = max(5.5, min(13.0, math.log2(360 / span) + 0.6))
+    return pdk.ViewState(latitude=(y0 + y1) / 2, longitude=(x0 + x1) / 2, zoom=zoom)
+
+
+def _collection(geo: Geometry, props: list[dict], raw: list[str]) -> dict:
+    feats = []
+    for g, p in zip(geo.geoms, props):
+        if p is None:
+            continue
+        feats.append({"type": "Feature", "geometry": f"@@g{len(raw)}@@", "properties": p})
+        raw.append(g)
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, unit: str,
+               decimals: int, ref_label: str, highlight: Geometry | None = None) -> tuple[pdk.Deck, list[float]]:
+    """The deck and its class breaks. table: area_code, value, status, reference, deviation, sig_label."""
+    breaks = class_breaks(table.loc[table["status"] == "published", "value"])
+    rows = {r["area_code"]: r for r in table[["area_code", "value", "status", "reference", "deviation", "sig_label"]]
+            .to_dict("records")}
+    props = []
+    for code, name in zip(geo.codes, geo.names):
+        r = rows.get(code)
+        if r is None:
+            props.append(None)
+            continue
+        status, value = r["status"], r["value"]
+        if status == "published" and value is not None and not pd.isna(value):
+            color = PALETTE[class_of(value, breaks)] if breaks else PALETTE[2]
+            shown = f"{fmt(value, decimals)} {unit}"
+            dev = fmt_pct(r["deviation"]) + (f" {r['sig_label']}" if r["sig_label"] not in ("n.v.t.", "") else "")
+        elif status == "suppressed":
+            color, shown, dev = SUPPRESSED_COLOR, "geheim (x, onderdrukt)", ""
+        else:
+            color, shown, dev = MISSING_COLOR, "geen waarde (.)", ""
+        ref = r["reference"]
+        props.append({"n": name, "w": shown, "r": "" if pd.isna(ref) else f"{fmt(ref, decimals)} ({ref_label})",
+                      "d": dev, "c": color})
+    raw: list[str] = []
+    layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
+                        pickable=True, stroked=True, filled=True, get_fill_color="properties.c",
+                        get_line_color=LINE_COLOR, line_width_min_pixels=0.5)]
+    if outline is not None and outline.codes:
+        layers.append(pdk.Layer("GeoJsonLayer", _collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
+                                pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
+                                line_width_min_pixels=1.2))
+    if highlight is not None and highlight.codes:
+        layers.append(pdk.Layer("GeoJsonLayer", _collection(highlight, [{}] * len(highlight.codes), raw),
+                                id="selectie", pickable=False, stroked=True, filled=False,
+                                get_line_color=[20, 20, 160], line_width_min_pixels=3))
+    deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
+                       tooltip=TOOLTIP, raw_geoms=raw)
+    deck.map_style = NO_BASEMAP_STYLE
+    return deck, breaks
+
+
+def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: int) -> str:
+    """Legend: the value classes with their bounds, then geheim and geen waarde."""
+    def swatch(style: str) -> str:
+        return (f"<span style='display:inline-block;width:18px;height:12px;margin-right:6px;"
+                f"border:1px solid #999;vertical-align:middle;{style}'></span>")
+    items = []
+    vals = published.dropna()
+    if len(vals):
+        lo, hi = float(vals.min()), float(vals.max())
+        edges = [lo] + breaks + [hi]
+        for i in range(len(edges) - 1):
+            color = PALETTE[i] if breaks else PALETTE[2]
+            items.append(swatch(f"background:rgb{tuple(color)}") + f"{fmt(edges[i], decimals)} – {fmt(edges[i + 1], decimals)}")
+    sup = ("background:repeating-linear-gradient(45deg,rgb(120,120,140),rgb(120,120,140) 3px,"
+           "rgb(170,170,185) 3px,rgb(170,170,185) 6px)")
+    items.append(swatch(sup) + "x — geheim (onderdrukt)")
+    items.append(swatch(f"background:rgb{tuple(MISSING_COLOR)}") + ". — geen waarde")
+    body = "<br/>".join(items)
+    return f"<div style='font-size:0.85rem;line-height:1.6'><b>{unit}</b> (klassen: kwintielen)<br/>{body}</div>"

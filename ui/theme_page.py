@@ -1,0 +1,176 @@
+"""The one renderer behind every theme page: widgets in, zoo_core calls, map/table/chart out."""
+from __future__ import annotations
+
+import streamlit as st
+
+from zoo_core import catalogue, reference, stats
+from ui import cache, maps, state, tables, widgets
+
+LEVEL_LABELS = {"gemeente": "Alle gemeenten", "wijk": "Wijken van gemeente", "buurt": "Buurten van gemeente"}
+LEVEL_PARAMS = ("gemeente", "wijk", "buurt")
+
+
+def default_indicator(theme: str) -> str:
+    inds = catalogue.for_theme(theme)
+    tested = [i for i in inds if i.kind in stats.TESTED_KINDS]
+    return (tested or inds)[0].code
+
+
+def _init_state(theme: str, v: str, warnings: list[str]) -> None:
+    """Set the widget state of this page from the (validated) URL, once per visit."""
+    k = lambda name: f"{theme}:{name}"  # noqa: E731
+    if k("indicator") in st.session_state:
+        return
+    params = state.read_params()
+    gem = cache.gemeenten(v)
+    valid_gm = set(gem["area_code"])
+    gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
+    codes = [i.code for i in catalogue.for_theme(theme)]
+    raw_ind = params.get("indicator")
+    if raw_ind in catalogue.INDICATORS and raw_ind not in codes:
+        params.pop("indicator")  # a valid code of another theme: a stale link, not an attack
+    indicator = state.pick(params, "indicator", set(codes), default_indicator(theme), warnings, "indicator")
+    ind = catalogue.get(indicator)
+    years = cache.years(v, indicator)
+    year = state.pick(params, "year", set(years), max(years) if years else None, warnings, "jaar", state.to_year)
+    sbi = ""
+    if ind.has_branches:
+        sbi = state.pick(params, "sbi", set(ind.branches), ind.branches[0], warnings, "branche")
+    levels = _levels(v, ind, gemeente)
+    level = state.pick(params, "level", set(levels), "gemeente", warnings, "niveau")
+    groups = reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS
+    ref = state.pick(params, "ref", set(groups), groups[0], warnings, "vergelijk met")
+    picked = state.pick_list(params, "kies", valid_gm, warnings, "eigen selectie")
+    st.session_state.update({k("gemeente"): gemeente, k("indicator"): indicator, k("year"): year, k("sbi"): sbi,
+                             k("level"): level, k("ref"): ref, k("kies"): picked})
+    st.session_state[k("area_param")] = params.get("area")
+    state.set_shared_gemeente(gemeente)
+
+
+def _levels(v: str, ind: catalogue.Indicator, gemeente: str) -> list[str]:
+    subs = cache.sub_levels(v, gemeente)
+    return [lvl for lvl in LEVEL_PARAMS if lvl in ind.levels and (lvl == "gemeente" or lvl in subs)]
+
+
+def _keep_valid(key: str, options: list, default) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+@widgets.guarded
+def render(theme: str) -> None:
+    k = lambda name: f"{theme}:{name}"  # noqa: E731
+    st.title(catalogue.THEMES[theme])
+    v = cache.version()
+    warnings: list[str] = []
+    _init_state(theme, v, warnings)
+    for w in warnings:
+        st.warning(w)
+
+    gem = cache.gemeenten(v)
+    labels = dict(zip(gem["area_code"], gem["label"]))
+    codes = [i.code for i in catalogue.for_theme(theme)]
+
+    c1, c2, c3 = st.columns([3, 1, 2])
+    with c1:
+        indicator = st.selectbox("Indicator", codes, key=k("indicator"), format_func=lambda c: catalogue.get(c).name)
+    ind = catalogue.get(indicator)
+    years = cache.years(v, indicator)
+    _keep_valid(k("year"), years, max(years))
+    with c2:
+        year = st.selectbox("Jaar", years, key=k("year"))
+    with c3:
+        gemeente = st.selectbox("Gemeente", list(labels), key=k("gemeente"), format_func=labels.get)
+    state.set_shared_gemeente(gemeente)
+
+    c4, c5, c6 = st.columns([2, 2, 2])
+    sbi = ""
+    if ind.has_branches:
+        _keep_valid(k("sbi"), list(ind.branches), ind.branches[0])
+        with c4:
+            sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name)
+    levels = _levels(v, ind, gemeente)
+    _keep_valid(k("level"), levels, "gemeente")
+    with c5:
+        level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get)
+    groups = list(reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS)
+    _keep_valid(k("ref"), groups, groups[0])
+    with c6:
+        ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get)
+    picked: tuple[str, ...] = ()
+    if ref_code == "eigen":
+        picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
+                                      format_func=labels.get, max_selections=reference.MAX_PICKED))
+
+    demo = cache.is_demo(v, indicator, year)
+    widgets.demo_banner(demo)
+    widgets.area_division_note()
+
+    within = None if level == "gemeente" else gemeente
+    grp = cache.group(v, ref_code, gemeente, level, picked)
+    table, ref, ranked = cache.view_table(v, indicator, year, level, gemeente, sbi, ref_code, picked)
+
+    # --- area for the trend (validated against the shown areas) ---------------------------
+    names = dict(zip(table["area_code"], table["name"]))
+    default_area = gemeente if level == "gemeente" else (ranked["Code"].iloc[0] if len(ranked) else None)
+    area_param = st.session_state.pop(k("area_param"), None)
+    if area_param is not None:
+        if area_param in names:
+            st.session_state[k("area")] = area_param
+        else:
+            st.warning(f"Ongeldige waarde voor 'gebied' in de link ({state.shown(area_param)!r}) genegeerd; "
+                       "de standaardwaarde wordt getoond.")
+    _keep_valid(k("area"), list(names), default_area)
+
+    state.write_params({"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
+                        "ref": ref_code, "area": st.session_state[k("area")],
+                        "kies": ",".join(picked) if ref_code == "eigen" else ""})
+
+    # --- map + legend + definition ----------------------------------------------------------
+    subtitle = f"{ind.name}, {year}" + (f", {catalogue.branch_name(sbi)}" if sbi else "")
+    st.subheader(subtitle)
+    st.caption(ref.note)
+    left, right = st.columns([3, 1])
+    with left:
+        geo = cache.geometry(v, level, within)
+        gm_geo = cache.geometry(v, "gemeente", None)
+        outline = cache.geometry(v, "provincie", None) if level == "gemeente" else gm_geo.only(gemeente)
+        deck, breaks = maps.choropleth(table, geo, outline, unit=ind.unit, decimals=ind.decimals,
+                                       ref_label=grp.label,
+                                       highlight=gm_geo.only(gemeente) if level == "gemeente" else None)
+        st.pydeck_chart(deck, height=520)
+    with right:
+        st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], ind.unit,
+                                     ind.decimals), unsafe_allow_html=True)
+        st.markdown(f"**Definitie.** {ind.definition}\n\n**Eenheid:** {ind.unit}\n\n**Bron:** {ind.source}")
+        if ind.caveat:
+            st.caption(ind.caveat)
+        st.caption(widgets.SIGNAL)
+
+    # --- ranking ----------------------------------------------------------------------------
+    st.markdown("#### Rangorde")
+    n_sup = int((table["status"] == "suppressed").sum())
+    if n_sup:
+        st.caption(f"{n_sup} gebieden hebben een geheime (onderdrukte) waarde: x — geheim (onderdrukt).")
+    st.dataframe(ranked, hide_index=True, width="stretch", height=360)
+    with st.expander("Methode: referentie en significantie"):
+        st.markdown(stats.METHOD_TEXT)
+
+    # --- trend ------------------------------------------------------------------------------
+    st.markdown("#### Ontwikkeling door de jaren")
+    area = st.selectbox("Gebied", list(names), key=k("area"), format_func=names.get)
+    spec = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
+    st.vega_lite_chart(spec, width="stretch")
+    st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
+
+    # --- downloads --------------------------------------------------------------------------
+    meta = {"indicator": ind.name, "year": year, "sbi": sbi, "unit": ind.unit, "reference": grp.label,
+            "source": ind.source + (" (DEMO)" if demo else "")}
+    export = tables.export_frame(table, meta)
+    key = (indicator, year, level, within, sbi, ref_code, picked)
+    csv_bytes, xlsx_bytes = cache.downloads(v, key, export)
+    stem = f"zoo_{indicator}_{year}_{level}" + (f"_{within}" if within else "") + (f"_{sbi}" if sbi else "")
+    d1, d2 = st.columns(2)
+    d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=k("csv"))
+    d2.download_button("Download Excel", xlsx_bytes, file_name=stem + ".xlsx", key=k("xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
