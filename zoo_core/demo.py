@@ -153,7 +153,7 @@ def generate_finest(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = 
         emit("verkochte_woningen", year, sold)
         median_price = f.woz * 1.1 * PRICE_INDEX[year]
         emit("verkoopsom", year, *_magnitude(
-            rng, sold, lambda r, n, g: r.lognormal(np.log(median_price[g]), 0.35, n)))
+            rng, sold, lambda r, n, g: r.lognormal(np.log(median_price[g]), 0.35, n).round(-2)))
         p_unexplained = np.clip(0.018 * trend["onverklaarbare_aankopen"] * _risk(f, urban=0.5, income=0.3, cluster=0.7), 0, 0.5)
         emit("onverklaarbare_aankopen", year, rng.binomial(sold, p_unexplained))
         emit("doorsluishuizen", year, rng.poisson(f.woningen * 0.003 * _risk(f, urban=0.8, income=0.2, cluster=0.5)))

@@ -84,13 +84,54 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
             continue
         members = np.flatnonzero(labels == component)
         rows = active[row_labels == component]
-        lp = _ComponentLP(on_hidden[rows][:, members], rhs_left[rows])
-        for cell, (lo, hi, insider) in zip(hidden_cells[members], lp.intervals(table, hidden_cells[members])):
+        block = on_hidden[rows][:, members]
+        if len(rows) == 1 and np.all(np.abs(block.data) == 1):
+            intervals = _single_relation_intervals(block.toarray()[0], float(rhs_left[rows][0]), table,
+                                                   hidden_cells[members])
+        else:
+            intervals = _ComponentLP(block, rhs_left[rows]).intervals(table, hidden_cells[members])
+        for cell, (lo, hi, insider) in zip(hidden_cells[members], intervals):
             lower[cell], upper[cell] = lo, hi
             failure = _check(table, cell, lo, hi, primary[cell], insider)
             if failure:
                 failures.append(failure)
     return AuditResult(lower, upper, not failures, failures)
+
+
+def _one_row_bounds(signs: np.ndarray, rhs: float) -> list[tuple[float, float]]:
+    """Exact min and max of each x_i subject to sum(signs * x) == rhs, x >= 0, signs in {+1, -1}.
+
+    Most audit components are one relation (a published gemeente with some hidden wijken); solving
+    them in closed form instead of two LPs per cell makes a full build several times faster.
+    """
+    plus, minus = int((signs > 0).sum()), int((signs < 0).sum())
+    bounds = []
+    for sign in signs:
+        if sign > 0:
+            upper = rhs if minus == 0 else np.inf
+            lower = 0.0 if plus >= 2 else max(0.0, rhs)
+        else:
+            upper = -rhs if plus == 0 else np.inf
+            lower = 0.0 if minus >= 2 else max(0.0, -rhs)
+        bounds.append((lower, upper))
+    return bounds
+
+
+def _single_relation_intervals(signs: np.ndarray, rhs: float, table: CellTable,
+                               cells: np.ndarray) -> list[tuple[float, float, int | None]]:
+    """As _ComponentLP.intervals for a component of one relation, insiders included."""
+    result = [(lo, hi, None) for lo, hi in _one_row_bounds(signs, rhs)]
+    if table.measure != "magnitude" or len(cells) == 1:
+        return result
+    for var, cell in enumerate(cells):
+        if table.n_units[cell] != 1:
+            continue
+        others = np.arange(len(cells)) != var
+        known_rhs = rhs - signs[var] * float(table.values[cell])
+        for other, (lo, hi) in zip(np.flatnonzero(others), _one_row_bounds(signs[others], known_rhs)):
+            if hi - lo < result[other][1] - result[other][0]:
+                result[other] = (lo, hi, int(cell))
+    return result
 
 
 def _check(table: CellTable, cell: int, lo: float, hi: float, is_primary: bool,
@@ -131,6 +172,7 @@ class _ComponentLP:
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")  # keep the basis for warm starts
         self.n = constraints.shape[1]
+        self.constraints = constraints.tocsc()
         self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
         if len(rhs):
             self.highs.addRows(len(rhs), rhs, rhs, constraints.nnz, constraints.indptr[:-1].astype(np.int32),
@@ -149,25 +191,31 @@ class _ComponentLP:
             raise RuntimeError(f"audit LP ended with {self.highs.modelStatusToString(status)}")
         return optimum
 
-    def _all_intervals(self, skip: int | None = None) -> list[tuple[float, float]]:
-        return [(np.nan, np.nan) if var == skip else
-                (max(0.0, self._optimum(var, highspy.ObjSense.kMinimize)),
-                 self._optimum(var, highspy.ObjSense.kMaximize))
-                for var in range(self.n)]
+    def _interval(self, var: int) -> tuple[float, float]:
+        return (max(0.0, self._optimum(var, highspy.ObjSense.kMinimize)),
+                self._optimum(var, highspy.ObjSense.kMaximize))
+
+    def _sharing_a_relation(self, var: int) -> np.ndarray:
+        rows = self.constraints.indices[self.constraints.indptr[var]:self.constraints.indptr[var + 1]]
+        return np.setdiff1d(np.unique(self.constraints.tocsr()[rows].indices), [var])
 
     def intervals(self, table: CellTable, cells: np.ndarray) -> list[tuple[float, float, int | None]]:
         """(lower, upper, insider) per cell: the narrowest interval over the outside attacker and,
         for magnitude tables, every sole contributor of a hidden cell (who knows that cell exactly)."""
-        result = [(lo, hi, None) for lo, hi in self._all_intervals()]
+        result = [(*self._interval(var), None) for var in range(self.n)]
         if table.measure != "magnitude":
             return result
+        # The sole contributor's knowledge is checked for the cells sharing a relation with its cell:
+        # those are where it bites; re-solving the whole component per insider is quadratic and made
+        # large magnitude tables (one sale per buurt) take minutes. Documented approximation.
         for var, cell in enumerate(cells):
             if table.n_units[cell] != 1 or self.n == 1:
                 continue
             known = float(table.values[cell])
             self.highs.changeColBounds(var, known, known)
-            for other, (lo, hi) in enumerate(self._all_intervals(skip=var)):
-                if other != var and hi - lo < result[other][1] - result[other][0]:
+            for other in self._sharing_a_relation(var):
+                lo, hi = self._interval(int(other))
+                if hi - lo < result[other][1] - result[other][0]:
                     result[other] = (lo, hi, int(cell))
             self.highs.changeColBounds(var, 0.0, highspy.kHighsInf)
         return result

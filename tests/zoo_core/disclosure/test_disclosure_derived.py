@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from disclosure_testlib import PERSONS
+from .disclosure_testlib import PERSONS
 from zoo_core.disclosure import CellTable, DerivedChecker, audit
 
 # gemeente G = w1 + ... + w7; w3 (3 persons) is primary, w4..w7 protect it.

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from disclosure_testlib import PERSONS, grid_table, hidden_mask
+from .disclosure_testlib import PERSONS, grid_table, hidden_mask
 from zoo_core.disclosure import CellTable, RuleSet, audit, primary_suppression, protect
 
 SDC_INNER = [[30, 47, 64, 89], [90, 124, 5, 31], [92, 100, 59, 85], [800, 991, 651, 685]]

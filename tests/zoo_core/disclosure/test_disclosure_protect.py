@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from disclosure_testlib import PERSONS, grid_table, independent_intervals, random_hierarchy
+from .disclosure_testlib import PERSONS, grid_table, independent_intervals, random_hierarchy
 from zoo_core.disclosure import CellTable, RuleSet, audit, primary_suppression, protect
 from zoo_core.disclosure.synthetic import synthetic_area_table
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from disclosure_testlib import PERSONS
+from .disclosure_testlib import PERSONS
 from zoo_core.disclosure import (CellTable, RuleSet, combine, load_rule_sets, mean_primary, primary_suppression,
                                  ratio_primary)
 
