@@ -1,0 +1,3 @@
+from ui.profile_page import render
+
+render()

@@ -1,0 +1,150 @@
+"""The gemeente profile page with AppTest: what it sends, hostile URLs, and the leak test (page + export)."""
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from zoo_core import profile as prof
+from zoo_core.queries import Release
+
+from .apptest_util import all_text, deck_features, decks, open_page, vega, vega_text
+
+MARK = "987654"
+
+
+def _spy_downloads(monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+    downloads = []
+    orig = DeltaGenerator.download_button
+
+    def spy(self, label, data, *a, **kw):
+        downloads.append(data)
+        return orig(self, label, data, *a, **kw)
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    import streamlit as st
+    orig_st = st.download_button
+
+    def spy_st(label, data, *a, **kw):
+        downloads.append(data)
+        return orig_st(label, data, *a, **kw)
+    monkeypatch.setattr(st, "download_button", spy_st)
+    return downloads
+
+
+def test_profile_renders_everything(monkeypatch):
+    downloads = _spy_downloads(monkeypatch)
+    at = open_page("profiel", {"gemeente": "GM0599"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and not at.warning
+    assert at.title[0].value == "Profiel van Rotterdam"
+    assert any("demo" in i.value.lower() for i in at.info)
+    assert at.selectbox(key="profiel:ref").value == "stedelijkheid"
+    text = all_text(at)
+    assert "Opvallend" in text and "signaal" in text and "Significant" in text
+    specs = [json.loads(el.proto.spec) for el in vega(at)]
+    assert len(specs) == 2  # dot chart + wijk small multiples
+    assert "hconcat" in specs[0] and "facet" in specs[1]
+    # map of the gemeente and its buurgemeenten, no basemap
+    d = decks(at)
+    assert len(d) == 1 and d[0].get("mapProvider") in (None,)
+    names = {f["properties"]["n"] for f in deck_features(at)}
+    assert "Rotterdam" in names and 3 <= len(names) <= 20
+    assert len(at.dataframe) == 1  # wijk table
+    assert at.query_params["gemeente"] in ("GM0599", ["GM0599"])
+    assert len(downloads) == 1
+    html = downloads[0].decode()
+    assert "Rotterdam" in html and "<svg" in html and "DEMO" in html
+
+
+def test_default_gemeente_comes_from_home():
+    at = open_page("home")
+    at.selectbox(key="home:gemeente").set_value("GM0344").run()
+    at.switch_page("pages/profiel.py").run()
+    assert not at.exception
+    assert at.selectbox(key="profiel:gemeente").value == "GM0344"
+    assert at.title[0].value == "Profiel van Utrecht"
+
+
+def test_default_without_choice_is_rotterdam():
+    at = open_page("profiel")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="profiel:gemeente").value == prof.DEFAULT_GEMEENTE
+
+
+def test_change_reference_and_gemeente():
+    at = open_page("profiel", {"gemeente": "GM0599"})
+    before = vega_text(at)
+    at.selectbox(key="profiel:ref").set_value("nl").run()
+    assert not at.exception
+    assert vega_text(at) != before
+    assert at.query_params["ref"] in ("nl", ["nl"])
+    at.selectbox(key="profiel:ref").set_value("eigen").run()
+    at.multiselect(key="profiel:kies").set_value(["GM0363", "GM0344"]).run()
+    assert not at.exception
+    assert "GM0363" in str(at.query_params["kies"])
+    at.selectbox(key="profiel:gemeente").set_value("GM0363").run()
+    assert at.title[0].value == "Profiel van Amsterdam"
+
+
+@pytest.mark.parametrize("key, value", [
+    ("gemeente", "GM9999"), ("gemeente", "'; DROP TABLE cells; --"), ("gemeente", "x" * 10_000),
+    ("gemeente", "NL01"), ("gemeente", "\x00"), ("gemeente", "<script>alert(1)</script>"),
+    ("ref", "everything"), ("ref", "gemeente"), ("ref", "%00%27"), ("kies", "GM0363,GM9999,'--"),
+])
+def test_hostile_params(key, value):
+    at = open_page("profiel", {key: value, **({"ref": "eigen"} if key == "kies" else {})})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    warnings = [w.value for w in at.warning]
+    assert any("Ongeldige" in w or "Onbekende" in w for w in warnings), warnings
+    assert all(len(w) < 400 for w in warnings)
+    assert at.title[0].value.startswith("Profiel van ")
+    assert len(deck_features(at)) > 0
+    if key in at.query_params:
+        current = at.query_params[key]
+        assert value not in (current if isinstance(current, list) else [current])
+
+
+@pytest.fixture(scope="module")
+def poisoned_db(release_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("leak_profile") / "release.duckdb"
+    shutil.copyfile(release_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
+    assert con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0] > 0
+    # gemeenten with suppressed gemeente-level cells and with suppressed wijk cells
+    gms = [r[0] for r in con.execute(
+        "SELECT c.area_code FROM cells c JOIN areas a USING (area_code) WHERE a.level = 'gemeente' "
+        "AND c.status = 'suppressed' AND c.indicator NOT LIKE 'ctx%' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2"
+    ).fetchall()]
+    gms += [r[0] for r in con.execute(
+        "SELECT a.gemeente_code FROM cells c JOIN areas a USING (area_code) WHERE a.level = 'wijk' "
+        "AND c.status = 'suppressed' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()]
+    con.close()
+    return path, gms
+
+
+@pytest.mark.timeout(600)
+def test_no_suppressed_value_reaches_page_or_export(poisoned_db, monkeypatch):
+    path, gms = poisoned_db
+    monkeypatch.setenv("ZOO_DB", str(path))
+    downloads = _spy_downloads(monkeypatch)
+    views = [{"gemeente": g, "ref": r} for g in gms + ["GM0599"] for r in ("stedelijkheid", "nl")]
+    views.append({"gemeente": gms[0], "ref": "buren"})
+    for params in views:
+        downloads.clear()
+        at = open_page("profiel", params)
+        assert not at.exception, (params, [e.value for e in at.exception])
+        text = all_text(at)
+        assert MARK not in text, params
+        assert "x — geheim" in text or params["gemeente"] == "GM0599"
+        assert len(downloads) == 1
+        assert MARK.encode() not in downloads[0], params
+        # every wijk trend, not only the first one shown
+        p = prof.build_profile(Release(path), params["gemeente"], params["ref"])
+        for code, sbi in prof.notable_keys(p):
+            key = code + (f":{sbi}" if sbi else "")
+            at.selectbox(key="profiel:trend").set_value(key).run()
+            assert not at.exception, (params, key)
+            assert MARK not in vega_text(at), (params, key)
