@@ -1,11 +1,14 @@
 """zoo: entry point. Navigation is the list below; adding a page is one line."""
 import streamlit as st
 
+from ui.auth import require_login
 from ui.widgets import ensure_single_navigation
 
 ensure_single_navigation()
 
 st.set_page_config(page_title="Zicht op ondermijning (zoo)", page_icon="🔎", layout="wide")
+
+require_login()  # no-op unless login is switched on (see ui/auth.py, deploy/README.md)
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
@@ -13,6 +16,8 @@ PAGES = [
     st.Page("pages/drugs.py", title="Drugsproblematiek", url_path="drugs"),
     st.Page("pages/transacties.py", title="Verdachte transacties", url_path="transacties"),
     st.Page("pages/branches.py", title="Brancheanalyses", url_path="branches"),
+    st.Page("pages/profiel.py", title="Gemeenteprofiel", url_path="profiel"),
+    st.Page("pages/combine.py", title="Indicatoren combineren", url_path="combine"),
     st.Page("pages/over_de_data.py", title="Over de data", url_path="over_de_data"),
 ]
 

@@ -89,7 +89,7 @@ def view_table(v: str, indicator: str, year: int, level: str, gemeente: str, sbi
     within = None if level == "gemeente" else gemeente
     ref = reference.reference_for(rel, ind, year, sbi, grp)
     frame = reference.with_denominator(rel, ind, year, level, within, sbi)
-    frame = stats.compare(frame, ind.kind, ind.per, ref.value)
+    frame = stats.compare(frame, ind.kind, ind.per, ref.value, ind.unit_type)
     return frame, ref, tables.ranking(frame, ind.decimals)
 
 
@@ -136,3 +136,56 @@ def suppression_report(v: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def downloads(v: str, key: tuple, _table: pd.DataFrame) -> tuple[bytes, bytes]:
     return tables.to_csv(_table), tables.to_excel(_table)
+
+
+# --- gemeente profile (pages/profiel.py) ---------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=128)
+def profile(v: str, gemeente: str, ref_code: str, picked: tuple[str, ...]):
+    """zoo_core.profile.Profile of one gemeente against one reference group."""
+    from zoo_core import profile as prof
+    return prof.build_profile(release(), gemeente, ref_code, picked)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def profile_wijken(v: str, gemeente: str, keys: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    from zoo_core import profile as prof
+    return prof.wijk_trends(release(), gemeente, list(keys))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def profile_report(v: str, gemeente: str, ref_code: str, picked: tuple[str, ...], keys: tuple) -> bytes:
+    """The self-contained HTML report (bytes) of a profile."""
+    from zoo_core import profile as prof, report
+    p = profile(v, gemeente, ref_code, picked)
+    wt = prof.wijk_table(profile_wijken(v, gemeente, keys))
+    return report.build_report(p, prof.sentences(p), wijk_table=wt).encode("utf-8")
+
+
+# --- combine page ---------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _aggregator(path: str, v: str):
+    from zoo_core.combine import Aggregator
+    return Aggregator(path)
+
+
+def aggregator(v: str):
+    """The checked-aggregate service of the current release (its ledger sits next to the release)."""
+    return _aggregator(str(release_path()), v)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def combine_pairs(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str, gemeente: str | None):
+    """Published X/Y pairs of a scope with bivariate classes: (frame, x tertile breaks, y tertile breaks)."""
+    from zoo_core import combine
+    frame = combine.pair_frame(release(), x, sbi_x, y, sbi_y, year, scope, gemeente)
+    return combine.bivariate(frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def combine_class_totals(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str,
+                         gemeente: str | None) -> pd.DataFrame:
+    """Checked X and Y totals per bivariate class. Safe to cache: the ledger only grows, so a released
+    total stays released with the same value and a refused one stays refused."""
+    frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+    return aggregator(v).class_totals(frame, x, sbi_x, y, sbi_y, year)

@@ -59,17 +59,21 @@ def context_cells(areas: pd.DataFrame, kerncijfers: pd.DataFrame) -> pd.DataFram
 def _member_primary(ind: catalogue.Indicator, table: CellTable, denominators: dict[str, np.ndarray],
                     rules) -> PrimaryResult | None:
     """Rules a derived indicator adds to its family (its own denominator, 0%/100%, means)."""
+    # A mean or ratio over an empty denominator is not applicable (published as such), not unsafe.
     if ind.kind == "mean":
         n = denominators[ind.denominator]
-        return mean_primary(n.astype(np.int64), table.top1, table.top2, table.values, rules)
+        return _only_where(mean_primary(n.astype(np.int64), table.top1, table.top2, table.values, rules), n > 0)
     if ind.kind in ("rate", "percentage") and ind.denominator:
         den = np.nan_to_num(denominators[ind.denominator], nan=0.0)
         result = ratio_primary(table.values, den, rules)
         if ind.kind == "rate":  # a rate of 0 says no more than its published count of 0; only the denominator rule applies
-            small = den < rules.min_denominator
-            return PrimaryResult(result.mask & small, [r if s else None for r, s in zip(result.reasons, small)])
-        return result
+            return _only_where(result, (den > 0) & (den < rules.min_denominator))
+        return _only_where(result, den > 0)
     return None
+
+
+def _only_where(result: PrimaryResult, applies: np.ndarray) -> PrimaryResult:
+    return PrimaryResult(result.mask & applies, [r if a else None for r, a in zip(result.reasons, applies)])
 
 
 def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.ndarray,

@@ -23,10 +23,6 @@ from . import catalogue, reference, stats
 PROFILE_THEMES = ("vastgoed", "drugs", "transacties", "branches")
 DEFAULT_REFERENCE = "stedelijkheid"
 DEFAULT_GEMEENTE = "GM0599"  # Rotterdam
-# A euro amount per inwoner is not a count of events: a Poisson interval on it would be meaningless
-# (every difference "significant"). The method text speaks of "cijfers per 1.000/10.000 inwoners of
-# woningen"; the profile therefore tests only count-based rates and percentages.
-UNTESTED_UNIT_TYPES = ("euros",)
 STRENGTH = {"hoger_998": 2, "lager_998": 2, "hoger_95": 1, "lager_95": 1}
 CAVEAT = ("Een opvallende afwijking is een signaal om het gesprek te beginnen, geen bewijs van ondermijning. "
           "Bij ruim veertig vergelijkingen valt op 95%-niveau toevallig al gauw één of twee keer iets op; "
@@ -216,7 +212,7 @@ def profile_row(rel, gemeente: str, ind: catalogue.Indicator, sbi: str, group: r
     den_ok = own["den_status"].iloc[0] == "published"
     den = float(own["den"].iloc[0]) if den_ok and stats._valid(own["den"].iloc[0]) else None
     index = None if ref.value in (None, 0) or not stats._valid(ref.value) else value / ref.value * 100.0
-    tested = ind.unit_type not in UNTESTED_UNIT_TYPES
+    tested = stats.is_tested(ind.kind, ind.unit_type)
     sig = stats.significance(ind.kind, value, den, ind.per, ref.value) if tested else "nvt"
     interval = own_interval(ind.kind, value, den, ind.per) if tested else None
     lo, hi = interval if interval else (None, None)

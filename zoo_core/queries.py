@@ -45,7 +45,9 @@ class Release:
                 self._identity = identity
                 if old is not None:
                     old.close()
-            return self._con.cursor()
+            cursor = self._con.cursor()
+        cursor.execute(f"USE {release.ATTACHED_AS}")  # a cursor starts in the in-memory catalog
+        return cursor
 
     def _df(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
         cur = self.cursor()

@@ -26,6 +26,7 @@ REBUILD_COMMAND = "python -m zoo_core build"
 STATUSES = ("published", "suppressed", "missing", "not_applicable")
 CBS_SYMBOL = {"suppressed": "x", "missing": ".", "not_applicable": "."}
 SCHEMA_VERSION = "1"
+ATTACHED_AS = "rel"  # catalog name of the release inside a read-only connection
 
 
 class ReleaseError(RuntimeError):
@@ -113,8 +114,13 @@ def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise ReleaseError(f"De database {path} ontbreekt. Maak hem met: {REBUILD_COMMAND}")
     try:
-        con = duckdb.connect(str(path), read_only=True)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        # A private in-memory instance that attaches the file: duckdb.connect(path) would hand back the
+        # process-wide cached instance of the *old* file after a new build was renamed into place.
+        con = duckdb.connect(":memory:")
+        con.execute(f"ATTACH ? AS {ATTACHED_AS} (READ_ONLY)", [str(path)])
+        con.execute(f"USE {ATTACHED_AS}")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_catalog = ?", [ATTACHED_AS]).fetchall()}
     except duckdb.Error as exc:
         raise ReleaseError(f"De database {path} is beschadigd of geen DuckDB-bestand ({exc.__class__.__name__}). "
                            f"Bouw hem opnieuw met: {REBUILD_COMMAND}") from None

@@ -11,7 +11,7 @@ Method (also shown on the theme pages and on "Over de data"):
   higher (lower) when E lies below (above) the exact Poisson (Garwood) interval of O, at 95 % and at
   99.8 % (the usual funnel-plot limits, Spiegelhalter 2005).
 - Percentages: k = value * den / 100 out of n = den; exact binomial (Clopper-Pearson) interval.
-- Counts, means and classes: no significance test ("n.v.t.").
+- Counts, means, classes and euro amounts (omzet per inwoner): no significance test ("n.v.t.").
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from scipy.stats import beta, chi2
 
 LEVELS_OF_CONFIDENCE = (0.95, 0.998)
 TESTED_KINDS = ("rate", "percentage")
+# Poisson and binomial intervals assume the numerator counts units; euro amounts are not counts.
+UNTESTED_UNIT_TYPES = ("euros",)
 RATIO_KINDS = ("rate", "percentage", "mean")
 
 SIG_LABELS = {
@@ -41,7 +43,7 @@ METHOD_TEXT = (
     "geheime (onderdrukte) leden tellen niet mee en worden apart genoemd. Bij aantallen is de referentie het "
     "gemiddelde van de gepubliceerde gebieden. **Significantie**: bij cijfers per 1.000/10.000 inwoners of "
     "woningen een exact Poisson-interval (Garwood), bij percentages een exact binomiaal interval "
-    "(Clopper-Pearson), op 95% en 99,8% (funnelgrenzen). Aantallen en gemiddelden: n.v.t. "
+    "(Clopper-Pearson), op 95% en 99,8% (funnelgrenzen). Aantallen, gemiddelden en eurobedragen: n.v.t. "
     "Een relatief hoge waarde is een signaal, geen bewijs."
 )
 
@@ -150,8 +152,15 @@ def aggregate(frame: pd.DataFrame, kind: str) -> Aggregate:
     return Aggregate(result, n, n_used, n_sup, n - n_used - n_sup)
 
 
-def compare(frame: pd.DataFrame, kind: str, per: float | None, reference: float | None) -> pd.DataFrame:
+def is_tested(kind: str, unit_type: str) -> bool:
+    return kind in TESTED_KINDS and unit_type not in UNTESTED_UNIT_TYPES
+
+
+def compare(frame: pd.DataFrame, kind: str, per: float | None, reference: float | None,
+            unit_type: str = "persons") -> pd.DataFrame:
     """Add deviation (%) and significance key/label columns to a frame with value (and den)."""
+    if not is_tested(kind, unit_type):
+        kind = "untested"
     out = frame.copy()
     dens = out["den"] if "den" in out else pd.Series(np.nan, index=out.index)
     out["reference"] = reference

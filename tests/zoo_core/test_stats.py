@@ -136,3 +136,11 @@ def test_compare_marks_suppressed_rows_nvt_and_labels():
     assert out.loc[0, "sig_label"] == "▲ hoger (99,8%)"
     assert out.loc[1, "sig"] == "nvt"
     assert pd.isna(out.loc[1, "deviation"]) or out.loc[1, "deviation"] is None
+
+
+def test_euro_rates_are_not_tested_as_counts():
+    import pandas as pd
+    from zoo_core import stats
+    frame = pd.DataFrame({"value": [500.0, 50.0], "den": [10_000.0, 10_000.0], "status": ["published"] * 2})
+    assert set(stats.compare(frame, "rate", 1, 100.0, "euros")["sig"]) == {"nvt"}
+    assert set(stats.compare(frame, "rate", 1, 100.0, "persons")["sig"]) == {"hoger_998", "lager_998"}

@@ -117,6 +117,12 @@ def _one_row_bounds(signs: np.ndarray, rhs: float) -> list[tuple[float, float]]:
     return bounds
 
 
+def _same_contributors(table: CellTable, insider_cell: int, other_cell: int, nested: bool) -> bool:
+    """A total and its member with the same single contributor hold the same contribution: the
+    contributor learns nothing about anyone else from it, so it is no disclosure."""
+    return nested and table.n_units[other_cell] == table.n_units[insider_cell]
+
+
 def _single_relation_intervals(signs: np.ndarray, rhs: float, table: CellTable,
                                cells: np.ndarray) -> list[tuple[float, float, int | None]]:
     """As _ComponentLP.intervals for a component of one relation, insiders included."""
@@ -129,6 +135,8 @@ def _single_relation_intervals(signs: np.ndarray, rhs: float, table: CellTable,
         others = np.arange(len(cells)) != var
         known_rhs = rhs - signs[var] * float(table.values[cell])
         for other, (lo, hi) in zip(np.flatnonzero(others), _one_row_bounds(signs[others], known_rhs)):
+            if _same_contributors(table, cell, cells[other], signs[var] != signs[other]):
+                continue
             if hi - lo < result[other][1] - result[other][0]:
                 result[other] = (lo, hi, int(cell))
     return result
@@ -195,6 +203,11 @@ class _ComponentLP:
         return (max(0.0, self._optimum(var, highspy.ObjSense.kMinimize)),
                 self._optimum(var, highspy.ObjSense.kMaximize))
 
+    def _nested(self, a: int, b: int) -> bool:
+        """True if one of the two cells is the total of a relation the other is a member of."""
+        col_a, col_b = self.constraints[:, a].toarray().ravel(), self.constraints[:, b].toarray().ravel()
+        return bool(np.any(col_a * col_b < 0))
+
     def _sharing_a_relation(self, var: int) -> np.ndarray:
         rows = self.constraints.indices[self.constraints.indptr[var]:self.constraints.indptr[var + 1]]
         return np.setdiff1d(np.unique(self.constraints.tocsr()[rows].indices), [var])
@@ -214,6 +227,8 @@ class _ComponentLP:
             known = float(table.values[cell])
             self.highs.changeColBounds(var, known, known)
             for other in self._sharing_a_relation(var):
+                if _same_contributors(table, cell, cells[other], self._nested(var, int(other))):
+                    continue
                 lo, hi = self._interval(int(other))
                 if hi - lo < result[other][1] - result[other][0]:
                     result[other] = (lo, hi, int(cell))

@@ -1,0 +1,3 @@
+from ui.combine_page import render
+
+render()

@@ -1,0 +1,95 @@
+"""Combine page in a real browser: scatter and bivariate map paint; a brush drag selects areas."""
+import io
+
+import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import expect
+
+from .helpers import goto, wait_idle, wait_painted
+
+pytestmark = pytest.mark.browser
+MAP = "[data-testid=stDeckGlJsonChart] canvas"
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+def _shot(locator) -> Image.Image:
+    return Image.open(io.BytesIO(locator.screenshot(animations="disabled"))).convert("RGB")
+
+
+def _changed(a: Image.Image, b: Image.Image) -> int:
+    if a.size != b.size:
+        return a.size[0] * a.size[1]
+    return ImageChops.difference(a, b).convert("L").point(lambda p: 255 if p > 16 else 0).histogram()[255]
+
+
+def _clip_painted(page, locator, tolerance: int = 8) -> int:
+    """Painted pixels of the page region under `locator` (a page screenshot with a generous timeout:
+    an SVG scatter of ~2,000 wijken is slow to capture as an element on a loaded 2-core machine)."""
+    box = locator.bounding_box()
+    png = page.screenshot(clip=box, animations="disabled", timeout=60_000)
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    diff = ImageChops.difference(img, Image.new("RGB", img.size, (255, 255, 255))).convert("L")
+    return sum(diff.histogram()[tolerance + 1:])
+
+
+def test_scatter_and_bivariate_map_paint(page, app_server):
+    goto(page, app_server, "/combine", timeout_ms=90_000)  # default: all 3,393 wijken, cold caches
+    expect(page.locator("h1", has_text="Indicatoren combineren").first).to_be_visible()
+    canvas = page.locator(MAP).first
+    canvas.wait_for(state="visible", timeout=60_000)
+    canvas.scroll_into_view_if_needed()
+    assert wait_painted(page, canvas, min_pixels=50_000, timeout_s=60) >= 50_000
+    chart = page.locator(CHART).first
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    expect(chart.locator("svg.marks, canvas.marks").first).to_be_visible(timeout=60_000)
+    history = []
+    for _ in range(20):  # stable and non-blank over three polls
+        history.append(_clip_painted(page, chart))
+        if len(history) >= 3 and history[-1] >= 20_000 and len(set(history[-3:])) == 1:
+            break
+        page.wait_for_timeout(500)
+    assert history[-1] >= 20_000 and len(set(history[-3:])) == 1, history
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert "Indicatoren combineren" in nav
+
+
+def test_brush_drag_selects_areas_and_outlines_them_on_the_map(page, app_server):
+    # One gemeente's wijken: a small map, so the yellow outline of the selection is clearly visible.
+    goto(page, app_server, "/combine?scope=gemeente_wijken&gemeente=GM0599")
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    wait_painted(page, chart, min_pixels=5_000)
+    canvas = page.locator(MAP).first
+    wait_painted(page, canvas, min_pixels=20_000)
+    expect(page.get_by_text("Nog geen selectie", exact=False)).to_be_visible()
+    canvas.scroll_into_view_if_needed()
+    before = _shot(canvas)
+
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    grids = chart.locator("g.role-axis-grid")
+    boxes = [grids.nth(i).bounding_box() for i in range(grids.count())]
+    boxes = [b for b in boxes if b and b["width"] > 0 and b["height"] > 0]
+    assert boxes, "no plot area found in the scatter"
+    left, top = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
+    right, bottom = max(b["x"] + b["width"] for b in boxes), max(b["y"] + b["height"] for b in boxes)
+    assert right - left > 200 and bottom - top > 100
+    # Drag across most of the plotting area (inside the axes): a brush over nearly all points.
+    x0, y0 = left + 2, top + 2
+    x1, y1 = right - 2, bottom - 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+    expect(page.get_by_text("Selectie (", exact=False).first).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    assert "Nog geen selectie" not in page.locator("[data-testid=stMain]").inner_text()
+    canvas = page.locator(MAP).first
+    canvas.scroll_into_view_if_needed()
+    wait_painted(page, canvas, min_pixels=20_000)
+    after = _shot(canvas)
+    changed = _changed(before, after)
+    assert changed > 500, f"map did not change after the brush ({changed} pixels)"

@@ -1,0 +1,162 @@
+"""AppTest of the combine page: default view, changes, hostile URLs, and no leak of suppressed values."""
+import io
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from zoo_core import combine, release
+from zoo_core.queries import Release
+from ui.combine_page import brushed_codes
+
+from .apptest_util import all_text, deck_features, open_page, vega
+from .test_hostile_params import CASES as HOSTILE
+
+MARK = "987654"
+
+
+def _features(at):
+    return deck_features(at, "waarden")
+
+
+def test_default_view_renders_scatter_and_bivariate_map(release_db):
+    at = open_page("combine")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and not at.warning
+    assert at.selectbox(key="combine:x").value == "tr_fiu_per_1000"
+    assert at.selectbox(key="combine:y").value == "br_vestigingen_per_10k"
+    assert at.selectbox(key="combine:sbi_y").value == "96021"
+    assert at.selectbox(key="combine:scope").value == "wijken"
+    charts = vega(at)
+    assert charts, "scatter missing"
+    spec = json.loads(charts[0].proto.spec)
+    assert "brush" in json.dumps(spec.get("params", [])) + json.dumps(spec.get("layer", []))
+    feats = _features(at)
+    n_wijken = len(Release(release_db).areas("wijk"))
+    assert len(feats) == n_wijken
+    klassen = {f["properties"]["k"] for f in feats}
+    assert "geheim (x)" in klassen and any(k.startswith("X 3/3") for k in klassen)
+    geheim = [f["properties"] for f in feats if f["properties"]["k"] == "geheim (x)"]
+    assert all(p["c"] == [120, 120, 140] for p in geheim)
+    assert all("geheim" in p["wx"] or "geheim" in p["wy"] for p in geheim)
+    text = all_text(at)
+    assert "Spearman" in text and combine.CAVEAT in text
+    assert "x — geheim: X of Y onderdrukt" in text  # legend has its own geheim class
+    for k, v in {"x": "tr_fiu_per_1000", "y": "br_vestigingen_per_10k", "sbi_y": "96021", "scope": "wijken"}.items():
+        assert at.query_params[k] in (v, [v])
+
+
+def test_changing_y_and_scope_updates_map_and_url():
+    at = open_page("combine")
+    before = json.dumps(_features(at))
+    at.selectbox(key="combine:sbi_y").set_value("96022").run()
+    assert not at.exception
+    assert json.dumps(_features(at)) != before
+    assert at.query_params["sbi_y"] in ("96022", ["96022"])
+    at.selectbox(key="combine:y").set_value("dr_verdachten_per_1000").run()
+    assert not at.exception and "sbi_y" not in at.query_params
+    at.selectbox(key="combine:gemeente").set_value("GM0599").run()
+    at.selectbox(key="combine:scope").set_value("gemeente_buurten").run()
+    assert not at.exception
+    buurten = _features(at)
+    assert 0 < len(buurten) < 1000
+    assert at.query_params["scope"] in ("gemeente_buurten", ["gemeente_buurten"])
+    at.selectbox(key="combine:x").set_value("ctx_woz").run()  # context indicator as X
+    assert not at.exception and _features(at)
+    # The checked class totals are shown (published classes always released).
+    assert any("Klasse" in df.value.columns for df in at.dataframe)
+
+
+def test_shared_url_restores_view():
+    params = {"x": "dr_hennep_per_1000", "y": "br_omzet_per_inwoner", "sbi_y": "56102", "year": "2021",
+              "scope": "gemeente_wijken", "gemeente": "GM0599"}
+    at = open_page("combine", params)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="combine:x").value == "dr_hennep_per_1000"
+    assert at.selectbox(key="combine:sbi_y").value == "56102"
+    assert at.selectbox(key="combine:year").value == 2021
+    assert at.selectbox(key="combine:scope").value == "gemeente_wijken"
+    for k, v in params.items():
+        assert at.query_params[k] in (v, [v])
+
+
+KEYMAP = {"indicator": ["x", "y"], "year": ["year"], "level": ["scope"], "gemeente": ["gemeente"],
+          "sbi": ["sbi_y"]}
+CASES = [(k2, v) for k, v in HOSTILE if k in KEYMAP for k2 in KEYMAP[k]] + [
+    ("scope", "gemeenten; DROP"), ("sbi_x", "96021"),  # sbi_x for a non-branch X: not applicable -> ignored
+]
+
+
+@pytest.mark.parametrize("key, value", CASES, ids=[f"{k}-{abs(hash(v)) % 10**6}" for k, v in CASES])
+def test_hostile_params_warn_and_fall_back(key, value):
+    at = open_page("combine", {key: value})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    warnings = [w.value for w in at.warning]
+    if key != "sbi_x":
+        assert any("Ongeldige" in w for w in warnings), warnings
+    assert all(len(w) < 400 for w in warnings)
+    assert _features(at)
+    if key in at.query_params:
+        current = at.query_params[key]
+        assert value not in (current if isinstance(current, list) else [current])
+
+
+def test_brush_selection_maps_to_published_areas_only():
+    f = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "x": [1.0, 2.0, None, 5.0], "y": [1.0, 2.0, None, 1.0],
+                      "pair_status": ["published", "published", "suppressed", "published"]})
+    assert brushed_codes({"brush": {"x": [0.5, 2.5], "y": [0, 3]}}, f) == ["a", "b"]
+    assert brushed_codes({"brush": {"x": [6, 0]}}, f) == ["a", "b", "d"]
+    assert brushed_codes({}, f) == [] and brushed_codes(None, f) == []
+    assert brushed_codes({"brush": {"x": ["boom", 1]}}, f) == []
+
+
+@pytest.fixture(scope="module")
+def poisoned_db(release_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("combine_leak") / "release.duckdb"
+    shutil.copyfile(release_db, path)
+    base = release.base_path_for(release_db)
+    if base.exists():
+        shutil.copyfile(base, release.base_path_for(path))
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
+    assert con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0] > 0
+    con.close()
+    return path
+
+
+VIEWS = [
+    {},
+    {"scope": "gemeenten"},
+    {"scope": "gemeente_wijken", "gemeente": "GM1940"},
+    {"scope": "gemeente_buurten", "gemeente": "GM0599", "x": "dr_hennep_per_1000", "y": "br_vestigingen",
+     "sbi_y": "96022"},
+    {"scope": "gemeente_wijken", "gemeente": "GM0599", "x": "vg_verkoopprijs", "y": "br_omzet_per_inwoner",
+     "sbi_y": "56102", "year": "2020"},
+]
+
+
+@pytest.mark.timeout(600)
+def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+    monkeypatch.setenv("ZOO_DB", str(poisoned_db))
+    downloads = []
+    orig = DeltaGenerator.download_button
+
+    def spy(self, label, data, *a, **kw):
+        downloads.append(data)
+        return orig(self, label, data, *a, **kw)
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    for params in VIEWS:
+        downloads.clear()
+        at = open_page("combine", params)
+        assert not at.exception, (params, [e.value for e in at.exception])
+        assert not [w.value for w in at.warning if "Ongeldige" in w.value], params
+        text = all_text(at)
+        assert MARK not in text and "987.654" not in text, params
+        assert "geheim" in text
+        assert downloads and all(MARK.encode() not in d for d in downloads), params
+        csv = pd.read_csv(io.BytesIO(downloads[0]), dtype=str)
+        assert (csv[["x_waarde", "y_waarde"]] == "x").any().any(), params

@@ -1,0 +1,342 @@
+"""The "combine" page: two indicators side by side per area (scatter + bivariate map + summary).
+
+Thin: widgets in, zoo_core.combine calls (through ui.cache), charts out. Only published pairs reach
+the scatter; an area where X or Y is suppressed is its own "geheim" class on the map and is counted,
+never placed. Every total that involves a suppressed cell comes from the checked Aggregator.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from zoo_core import catalogue, combine
+from ui import cache, maps, state, tables, widgets
+
+K = "combine:"
+PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente")
+# 3x3 bivariate palette (Joshua Stevens), keyed 'bx-by'; 1 = low tertile, 3 = high tertile.
+BIVARIATE = {
+    "1-1": [232, 232, 232], "2-1": [228, 172, 172], "3-1": [200, 90, 90],
+    "1-2": [176, 213, 223], "2-2": [173, 158, 165], "3-2": [152, 83, 86],
+    "1-3": [100, 172, 190], "2-3": [98, 127, 140], "3-3": [87, 66, 73],
+}
+GEHEIM_COLOR = maps.SUPPRESSED_COLOR
+MISSING_COLOR = [255, 255, 255]
+BRUSH_COLOR = [255, 200, 0]
+TOOLTIP = {"html": "<b>{n}</b><br/>X: {wx}<br/>Y: {wy}<br/>Klasse: {k}",
+           "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px"}}
+
+
+def indicator_label(code: str) -> str:
+    ind = catalogue.get(code)
+    return f"{ind.name} ({catalogue.THEMES[ind.theme].split(' (')[0]})"
+
+
+def _read_params() -> dict[str, str]:
+    out = {}
+    for key in PARAMS:
+        try:
+            values = st.query_params.get_all(key)
+        except Exception:  # noqa: BLE001 - a strange URL never breaks the page
+            values = []
+        if values:
+            out[key] = values[-1]
+    return out
+
+
+def _init_state(v: str, warnings: list[str]) -> None:
+    """Widget state from the validated URL, once per visit."""
+    if K + "x" in st.session_state:
+        return
+    params = _read_params()
+    codes = set(catalogue.INDICATORS)
+    x = state.pick(params, "x", codes, combine.DEFAULT_X[0], warnings, "indicator X")
+    y = state.pick(params, "y", codes, combine.DEFAULT_Y[0], warnings, "indicator Y")
+    ix, iy = catalogue.get(x), catalogue.get(y)
+    sbi_x = state.pick(params, "sbi_x", set(ix.branches), ix.branches[0], warnings, "branche X") if ix.has_branches else ""
+    default_sbi_y = combine.DEFAULT_Y[1] if combine.DEFAULT_Y[1] in iy.branches else (iy.branches[0] if iy.branches else "")
+    sbi_y = state.pick(params, "sbi_y", set(iy.branches), default_sbi_y, warnings, "branche Y") if iy.has_branches else ""
+    years = combine.common_years(x, y)
+    year = state.pick(params, "year", set(years), max(years) if years else None, warnings, "jaar", state.to_year)
+    scope = state.pick(params, "scope", set(combine.SCOPES), combine.DEFAULT_SCOPE, warnings, "gebieden")
+    valid_gm = set(cache.gemeenten(v)["area_code"])
+    gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
+    st.session_state.update({K + "x": x, K + "y": y, K + "sbi_x": sbi_x, K + "sbi_y": sbi_y, K + "year": year,
+                             K + "scope": scope, K + "gemeente": gemeente})
+
+
+def _keep_valid(key: str, options: list, default) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def brushed_codes(selection: dict | None, frame: pd.DataFrame) -> list[str]:
+    """Area codes of the published pairs inside the brush ({'brush': {'x': [lo, hi], 'y': [lo, hi]}})."""
+    brush = (selection or {}).get("brush") or {}
+    pub = frame[frame["pair_status"] == "published"]
+    if not brush:
+        return []
+    mask = pd.Series(True, index=pub.index)
+    for col in ("x", "y"):
+        rng = brush.get(col)
+        if rng is not None:
+            try:
+                lo, hi = sorted(float(r) for r in rng)
+            except (TypeError, ValueError):
+                return []
+            mask &= pub[col].between(lo, hi)
+    return list(pub.loc[mask, "area_code"])
+
+
+def scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: set[str]) -> alt.LayerChart:
+    """Published pairs only; median reference lines; the chosen gemeente's areas highlighted; a brush."""
+    pub = frame[frame["pair_status"] == "published"]
+    data = pd.DataFrame({"area_code": pub["area_code"], "gebied": pub["name"], "x": pub["x"], "y": pub["y"],
+                         "gekozen": ["gekozen gemeente" if (c in highlight or g in highlight) else "overig"
+                                     for c, g in zip(pub["area_code"], pub["gemeente_code"])]})
+    brush = alt.selection_interval(name="brush", encodings=["x", "y"])
+    base = alt.Chart(data)
+    points = base.mark_circle(size=28, opacity=0.7).encode(
+        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.condition(brush, alt.Color("gekozen:N", title=None,
+                                             scale=alt.Scale(domain=["gekozen gemeente", "overig"],
+                                                             range=["#c0392b", "#4a6fa5"]),
+                                             legend=alt.Legend(orient="bottom")),
+                            alt.value("#cccccc")),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("x:Q", title="X", format=",.2f"),
+                 alt.Tooltip("y:Q", title="Y", format=",.2f")],
+    ).add_params(brush)
+    chosen = base.transform_filter(alt.datum.gekozen == "gekozen gemeente").mark_circle(
+        size=60, color="#c0392b", stroke="black", strokeWidth=0.6).encode(x="x:Q", y="y:Q")
+    layers = [points, chosen]
+    if len(pub):
+        med = pd.DataFrame({"mx": [float(pub["x"].median())], "my": [float(pub["y"].median())]})
+        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(x="mx:Q"))
+        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(y="my:Q"))
+    return alt.layer(*layers).properties(height=420)
+
+
+def _value_text(v, s, ind) -> str:
+    return tables.value_text(v, s, ind.decimals, ind.unit)
+
+
+def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set[str],
+                   outline: maps.Geometry | None) -> pdk.Deck:
+    rows = {r["area_code"]: r for r in frame[["area_code", "x", "x_status", "y", "y_status", "klasse"]].to_dict("records")}
+    props = []
+    for code, name in zip(geo.codes, geo.names):
+        r = rows.get(code)
+        if r is None:
+            props.append(None)
+            continue
+        k = r["klasse"]
+        color = BIVARIATE.get(k, GEHEIM_COLOR if k == combine.GEHEIM else MISSING_COLOR)
+        label = {combine.GEHEIM: "geheim (x)", combine.ONTBREEKT: "geen waarde (.)"}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
+        props.append({"n": name, "wx": _value_text(r["x"], r["x_status"], ix), "wy": _value_text(r["y"], r["y_status"], iy),
+                      "k": label, "c": color})
+    raw: list[str] = []
+    layers = [pdk.Layer("GeoJsonLayer", maps._collection(geo, props, raw), id="waarden", pickable=True, stroked=True,
+                        filled=True, get_fill_color="properties.c", get_line_color=[200, 200, 200],
+                        line_width_min_pixels=0.4)]
+    if outline is not None and outline.codes:
+        layers.append(pdk.Layer("GeoJsonLayer", maps._collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
+                                pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
+                                line_width_min_pixels=1.0))
+    if brushed:
+        sel = [(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms) if c in brushed]
+        sel_geo = maps.Geometry.from_shapes(sel)
+        layers.append(pdk.Layer("GeoJsonLayer", maps._collection(sel_geo, [{}] * len(sel_geo.codes), raw),
+                                id="selectie", pickable=False, stroked=True, filled=False,
+                                get_line_color=BRUSH_COLOR, line_width_min_pixels=2.5))
+    deck = maps.CompactDeck(layers=layers, initial_view_state=maps.view_for(geo), map_provider=None, map_style=None,
+                            tooltip=TOOLTIP, raw_geoms=raw)
+    deck.map_style = maps.NO_BASEMAP_STYLE
+    return deck
+
+
+def legend_html(x_name: str, y_name: str, bx: list[float], by: list[float], ix, iy, counts: dict) -> str:
+    def cell(color, n):
+        return (f"<td style='width:34px;height:26px;background:rgb{tuple(color)};border:1px solid #fff;"
+                f"text-align:center;font-size:0.7rem;color:#222'>{n}</td>")
+    rows = []
+    for by_ in (3, 2, 1):
+        rows.append("<tr>" + "".join(cell(BIVARIATE[f"{bx_}-{by_}"], counts.get(f"{bx_}-{by_}", 0))
+                                     for bx_ in (1, 2, 3)) + "</tr>")
+    fx = ", ".join(tables.fmt(b, ix.decimals) for b in bx) or "—"
+    fy = ", ".join(tables.fmt(b, iy.decimals) for b in by) or "—"
+    sup = ("background:repeating-linear-gradient(45deg,rgb(120,120,140),rgb(120,120,140) 3px,"
+           "rgb(170,170,185) 3px,rgb(170,170,185) 6px)")
+    sw = "display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #999;vertical-align:middle;"
+    return (f"<div style='font-size:0.85rem;line-height:1.5'><b>Y ↑</b> {y_name}<table style='border-collapse:collapse'>"
+            + "".join(rows) + f"</table><b>X →</b> {x_name}<br/>"
+            f"<span style='color:#555'>Grenzen (tertielen) X: {fx}; Y: {fy}. Getal in het vak: aantal gebieden.</span><br/>"
+            f"<span style='{sw}{sup}'></span>x — geheim: X of Y onderdrukt ({counts.get(combine.GEHEIM, 0)})<br/>"
+            f"<span style='{sw}background:rgb{tuple(MISSING_COLOR)}'></span>. — geen waarde "
+            f"({counts.get(combine.ONTBREEKT, 0)})</div>")
+
+
+@widgets.guarded
+def render() -> None:
+    st.title("Indicatoren combineren")
+    st.caption("Twee gepubliceerde indicatoren naast elkaar per gebied. " + combine.CAVEAT.capitalize() + ".")
+    v = cache.version()
+    warnings: list[str] = []
+    _init_state(v, warnings)
+    for w in warnings:
+        st.warning(w)
+
+    codes = list(catalogue.INDICATORS)
+    gem = cache.gemeenten(v)
+    labels = dict(zip(gem["area_code"], gem["label"]))
+
+    c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
+    with c1:
+        x = st.selectbox("Indicator X", codes, key=K + "x", format_func=indicator_label)
+    ix = catalogue.get(x)
+    sbi_x = ""
+    if ix.has_branches:
+        _keep_valid(K + "sbi_x", list(ix.branches), ix.branches[0])
+        with c2:
+            sbi_x = st.selectbox("Branche X", list(ix.branches), key=K + "sbi_x", format_func=catalogue.branch_name)
+    with c3:
+        y = st.selectbox("Indicator Y", codes, key=K + "y", format_func=indicator_label)
+    iy = catalogue.get(y)
+    sbi_y = ""
+    if iy.has_branches:
+        _keep_valid(K + "sbi_y", list(iy.branches), iy.branches[0])
+        with c4:
+            sbi_y = st.selectbox("Branche Y", list(iy.branches), key=K + "sbi_y", format_func=catalogue.branch_name)
+
+    years = combine.common_years(x, y)
+    if not years:
+        st.warning("Deze twee indicatoren hebben geen gemeenschappelijk jaar. Kies een andere combinatie.")
+        return
+    scopes = [s for s in combine.SCOPES if combine.indicator_supports(x, s) and combine.indicator_supports(y, s)]
+    if not scopes:
+        st.warning("Deze twee indicatoren hebben geen gemeenschappelijk gebiedsniveau.")
+        return
+    c5, c6, c7 = st.columns([1, 2, 3])
+    _keep_valid(K + "year", years, max(years))
+    with c5:
+        year = st.selectbox("Jaar", years, key=K + "year")
+    _keep_valid(K + "scope", scopes, scopes[0])
+    with c6:
+        scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get)
+    with c7:
+        gemeente = st.selectbox("Gemeente", list(labels), key=K + "gemeente", format_func=labels.get,
+                                help="Bij 'alle gemeenten/wijken' wordt deze gemeente gemarkeerd.")
+    state.set_shared_gemeente(gemeente)
+    if scope == "gemeente_buurten" and "buurt" not in cache.sub_levels(v, gemeente):
+        st.warning("Voor deze gemeente zijn geen buurten beschikbaar; de wijken worden getoond.")
+        scope = "gemeente_wijken"
+
+    state.write_params({"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
+                        "gemeente": gemeente})
+    widgets.demo_banner(cache.is_demo(v, x, year) or cache.is_demo(v, y, year))
+    widgets.area_division_note()
+
+    frame, bx, by = cache.combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+    x_name = ix.name + (f" — {catalogue.branch_name(sbi_x)}" if sbi_x else "")
+    y_name = iy.name + (f" — {catalogue.branch_name(sbi_y)}" if sbi_y else "")
+    scope_label = combine.SCOPE_LABELS[scope] + (f" ({labels[gemeente]})" if combine.SCOPES[scope][1] else "")
+    corr = combine.spearman(frame)
+
+    # --- scatter with brush ----------------------------------------------------------------------
+    st.subheader(f"{x_name} × {y_name}, {year}")
+    st.caption(f"{scope_label}: {corr.n_used} gebieden met twee gepubliceerde waarden in de grafiek; "
+               f"{corr.n_suppressed} gebieden met een geheime waarde (x) en {corr.n_missing} zonder waarde (.) "
+               "zijn weggelaten. Stippellijnen: mediaan. Sleep een rechthoek om gebieden te selecteren.")
+    chart = scatter(frame, f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})",
+                    set() if combine.SCOPES[scope][1] else {gemeente})
+    # The key names the view: a brush drawn on other axes must not carry over to a new view.
+    view_key = "|".join(map(str, (x, sbi_x, y, sbi_y, year, scope, gemeente)))
+    event = st.altair_chart(chart, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
+    selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
+    brushed = brushed_codes(dict(selection) if selection else None, frame)
+
+    # --- bivariate map + legend ----------------------------------------------------------------
+    left, right = st.columns([3, 1])
+    level, within = combine.scope_level(scope), combine.scope_within(scope, gemeente)
+    with left:
+        geo = cache.geometry(v, level, within)
+        outline = cache.geometry(v, "provincie", None) if within is None else cache.geometry(v, "gemeente", None).only(gemeente)
+        st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline), height=520)
+    with right:
+        counts = frame["klasse"].value_counts().to_dict()
+        st.markdown(legend_html(x_name, y_name, bx, by, ix, iy, counts), unsafe_allow_html=True)
+        if brushed:
+            st.caption(f"Geel omrand: de {len(brushed)} geselecteerde gebieden.")
+
+    # --- summary ---------------------------------------------------------------------------------
+    st.markdown("#### Samenvatting")
+    hh = combine.high_high(frame)
+    st.markdown(combine.describe(corr, x_name, y_name, scope_label, len(hh)))
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Spearman rho", "—" if corr.rho is None else f"{corr.rho:.2f}".replace(".", ","))
+    m2.metric("Gebieden gebruikt (n)", corr.n_used)
+    m3.metric("Weggelaten: geheim / geen waarde", f"{corr.n_suppressed} / {corr.n_missing}")
+    st.markdown("**Hoog-hoog: bovenste derde voor X én Y**")
+    st.dataframe(_pairs_table(hh, ix, iy), hide_index=True, width="stretch", height=240)
+
+    # --- class totals (checked) -------------------------------------------------------------------
+    with st.expander("Totalen per klasse (gecontroleerd op onthulling)"):
+        totals = cache.combine_class_totals(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+        if len(totals):
+            st.dataframe(pd.DataFrame({
+                "Klasse": totals["klasse"], "Gebieden": totals["n"],
+                f"X: {ix.name}": [a.text(ix.decimals, ix.unit) for a in totals["x"]],
+                f"Y: {iy.name}": [a.text(iy.decimals, iy.unit) for a in totals["y"]],
+            }), hide_index=True, width="stretch")
+        st.caption("Een klasse met geheime gebieden wordt alleen getoond als het totaal samen met alles wat al "
+                   "gepubliceerd is geen geheime waarde prijsgeeft; anders staat er x — geheim met de reden.")
+
+    # --- selection ---------------------------------------------------------------------------------
+    st.markdown("#### Selectie")
+    if not brushed:
+        st.caption("Nog geen selectie: sleep in de grafiek een rechthoek om gebieden te selecteren.")
+    else:
+        agg = cache.aggregator(v)
+        parent = combine.scope_parent(scope, gemeente)
+        parent_name = "Nederland" if parent == "NL01" else labels.get(parent, parent)
+        sx = agg.selection_total(x, year, sbi_x, brushed, "selectie")
+        sy = agg.selection_total(y, year, sbi_y, brushed, "selectie")
+        rx = agg.rest_total(x, year, sbi_x, parent, brushed, "rest")
+        ry = agg.rest_total(y, year, sbi_y, parent, brushed, "rest")
+        s1, s2 = st.columns(2)
+        s1.markdown(f"**Selectie ({len(brushed)} gebieden)**  \nX: {sx.text(ix.decimals, ix.unit)}  \n"
+                    f"Y: {sy.text(iy.decimals, iy.unit)}")
+        s2.markdown(f"**Rest van {parent_name} (zonder de selectie)**  \nX: {rx.text(ix.decimals, ix.unit)}  \n"
+                    f"Y: {ry.text(iy.decimals, iy.unit)}")
+        fams = combine.ratio_families(x, sbi_x, y, sbi_y)
+        if fams:
+            rt = agg.ratio(*fams[:2], *fams[2:], year, brushed, label="verhouding selectie")
+            desc_x = catalogue.BASE_MEASURES[fams[0]].description.split(",")[0]
+            desc_y = catalogue.BASE_MEASURES[fams[2]].description.lower()
+            branch = f" ({catalogue.branch_name(fams[3])})" if fams[3] else ""
+            st.markdown(f"**Verhouding in de selectie:** {desc_x} per eenheid van '{desc_y}'{branch}: {rt.text(2)}")
+        st.dataframe(_pairs_table(frame[frame["area_code"].isin(brushed)], ix, iy), hide_index=True,
+                     width="stretch", height=240)
+
+    # --- combined table, download, share -------------------------------------------------------------
+    with st.expander("Gecombineerde tabel"):
+        st.dataframe(_pairs_table(frame, ix, iy), hide_index=True, width="stretch", height=360)
+    export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
+    key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
+    csv_bytes, _ = cache.downloads(v, key, export)
+    d1, _ = st.columns([1, 3])
+    d1.download_button("Download CSV", csv_bytes, file_name=f"zoo_combinatie_{x}_{y}_{year}_{scope}.csv",
+                       mime="text/csv", key=K + "csv")
+    st.caption("Deel deze weergave: de link in de adresbalk bevat X, Y, branches, jaar, gebieden en gemeente. "
+               "Geheime waarden staan in de download als x, ontbrekende als '.'.")
+
+
+def _pairs_table(f: pd.DataFrame, ix, iy) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Gebied": f["name"].to_numpy(), "Code": f["area_code"].to_numpy(),
+        "X": [tables.value_text(v, s, ix.decimals) for v, s in zip(f["x"], f["x_status"])],
+        "Y": [tables.value_text(v, s, iy.decimals) for v, s in zip(f["y"], f["y_status"])],
+        "Klasse": f["klasse"].to_numpy(),
+    })
