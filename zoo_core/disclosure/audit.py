@@ -118,9 +118,10 @@ def _one_row_bounds(signs: np.ndarray, rhs: float) -> list[tuple[float, float]]:
 
 
 def _same_contributors(table: CellTable, insider_cell: int, other_cell: int, nested: bool) -> bool:
-    """A total and its member with the same single contributor hold the same contribution: the
-    contributor learns nothing about anyone else from it, so it is no disclosure."""
-    return nested and table.n_units[other_cell] == table.n_units[insider_cell]
+    """True when every contributor of the other cell is the insider itself: a member of the
+    insider's cell (fewer or equal units), or a total holding only the insider. Pinning such a cell
+    tells the sole contributor nothing about anyone else, so it is no disclosure."""
+    return nested and table.n_units[other_cell] <= table.n_units[insider_cell]
 
 
 def _single_relation_intervals(signs: np.ndarray, rhs: float, table: CellTable,

@@ -24,6 +24,11 @@ from .primary import aggregate_primary
 from .table import CellTable
 
 
+# Each round hides at least one more cell; a pattern that needs more rounds than this is a sign of a
+# rule the repair cannot satisfy, which must fail the build loudly rather than spin for minutes.
+MAX_REPAIR_ROUNDS = 200
+
+
 @dataclass
 class ProtectionResult:
     suppressed: np.ndarray
@@ -44,7 +49,7 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
 
     hidden = primary.copy()
     result, touching = None, None
-    while True:
+    for _round in range(MAX_REPAIR_ROUNDS):
         _apply_relation_rules(table, hidden, rank, relation_cells)
         result = audit_components(table, hidden, primary=primary, touching=touching, previous=result)
         if result.ok:
@@ -58,6 +63,9 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
         if len(touching) == 0:
             raise DisclosureError(f"geen veilig patroon: {result.failures[0].key} "
                                   f"{result.failures[0].reason} en er is niets meer te verbergen")
+    else:
+        raise DisclosureError(f"geen veilig patroon na {MAX_REPAIR_ROUNDS} reparatierondes: "
+                              f"{result.failures[0].key} {result.failures[0].reason}")
     return ProtectionResult(hidden, primary, hidden & ~primary, result)
 
 
