@@ -10,7 +10,10 @@ table (primary rules, secondary suppression, audit) and writes two files:
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,58 +95,87 @@ def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.n
     return pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes, "sbi": sbi, "value": out, "status": status})
 
 
-def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
-                     rule_sets=None, log=print) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
-    """Run disclosure control over every family x year x branche. Returns (cells, patterns, reports)."""
-    rule_sets = rule_sets or load_rule_sets()
-    codes = hierarchy.areas["area_code"].to_numpy()
-    relations = hierarchy.relations()
-    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
-    base = base.set_index(["measure", "year", "sbi"]).sort_index()
-    final: dict[tuple[str, int, str], np.ndarray] = {}
-    published, patterns, reports = [], [], []
+# Read by the worker processes; set before the pool forks so the large frames are shared, not pickled.
+_SHARED: dict = {}
 
-    for family in catalogue.family_order():
-        measure = catalogue.BASE_MEASURES[family]
-        rules = rule_sets[measure.unit_type]
-        members = catalogue.family_members(family)
-        for sbi in measure.branches or ("",):
-            for year in catalogue.DEMO_YEARS:
-                started = time.perf_counter()
-                rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
-                values = rows["value"].fillna(0.0).to_numpy()
-                table = CellTable(
-                    keys=list(codes), values=values, n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
-                    top1=rows["top1"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
-                    top2=rows["top2"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
-                    relations=relations, measure=measure.measure, rules=rules)
-                denominators = {c: ctx[c].to_numpy() for c in ctx.columns}
-                for dep_ind in catalogue.INDICATORS.values():
-                    if dep_ind.family and dep_ind.kind == "count" and (dep_ind.family, year, sbi) in final:
-                        denominators[dep_ind.code] = base.loc[(dep_ind.family, year, sbi)].set_index("area_code") \
-                            .reindex(codes)["value"].fillna(0.0).to_numpy()
-                results = [primary_suppression(table)]
-                results += [r for ind in members if (r := _member_primary(ind, table, denominators, rules)) is not None]
-                if measure.depends_on:
-                    inherited = final[(measure.depends_on, year, sbi)]
-                    results.append(PrimaryResult(inherited, ["volgt onderdrukking van de noemer" if h else None
-                                                             for h in inherited]))
-                primary = combine(*results)
-                preferred = final.get((family, year - 1, sbi))
-                result = protect(table, primary.mask, preferred)
-                if not result.audit.ok:
-                    raise RuntimeError(f"audit failed for {family} {year} {sbi}: {result.audit.failures[:3]}")
-                final[(family, year, sbi)] = result.suppressed
-                for ind in members:
-                    published.append(_member_cells(ind, values, result.suppressed, denominators, codes, year, sbi))
-                patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes,
-                                              "suppressed": result.suppressed}))
-                report = FamilyReport(family, year, sbi, len(codes), int(result.primary.sum()),
-                                      int(result.secondary.sum()), bool(result.audit.ok), time.perf_counter() - started)
-                reports.append(report)
-                log(f"  {family:<24} {year} {sbi or '-':>5}  cells {report.cells:>5}  primary {report.primary:>4}  "
-                    f"secondary {report.secondary:>4}  audit {'ok' if report.audit_ok else 'FAILED'}  {report.seconds:.2f}s")
-    return pd.concat(published, ignore_index=True), pd.concat(patterns, ignore_index=True), reports
+
+def _protect_chain(family: str, sbi: str, inherited: dict[int, np.ndarray] | None) -> tuple:
+    """Protect one family x branche over all years, in order (each year prefers last year's pattern)."""
+    base, codes, relations, denominators_ctx, rule_sets = (_SHARED[k] for k in
+                                                           ("base", "codes", "relations", "ctx", "rule_sets"))
+    measure = catalogue.BASE_MEASURES[family]
+    rules = rule_sets[measure.unit_type]
+    members = catalogue.family_members(family)
+    finals, published, patterns, reports = {}, [], [], []
+    for year in catalogue.DEMO_YEARS:
+        started = time.perf_counter()
+        rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
+        values = rows["value"].fillna(0.0).to_numpy()
+        table = CellTable(
+            keys=list(codes), values=values, n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
+            top1=rows["top1"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
+            top2=rows["top2"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
+            relations=relations, measure=measure.measure, rules=rules)
+        denominators = dict(denominators_ctx)
+        for ind in members:  # a denominator that is itself a demo count (e.g. verkochte woningen)
+            den = catalogue.INDICATORS.get(ind.denominator or "")
+            if den is not None and den.demo:
+                denominators[den.code] = base.loc[(den.family, year, sbi)].set_index("area_code") \
+                    .reindex(codes)["value"].fillna(0.0).to_numpy()
+        results = [primary_suppression(table)]
+        results += [r for ind in members if (r := _member_primary(ind, table, denominators, rules)) is not None]
+        if inherited is not None:
+            results.append(PrimaryResult(inherited[year], ["volgt onderdrukking van de noemer" if h else None
+                                                           for h in inherited[year]]))
+        primary = combine(*results)
+        result = protect(table, primary.mask, finals.get(year - 1))
+        if not result.audit.ok:
+            raise RuntimeError(f"audit failed for {family} {year} {sbi}: {result.audit.failures[:3]}")
+        finals[year] = result.suppressed
+        published += [_member_cells(ind, values, result.suppressed, denominators, codes, year, sbi) for ind in members]
+        patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes,
+                                      "suppressed": result.suppressed}))
+        reports.append(FamilyReport(family, year, sbi, len(codes), int(result.primary.sum()),
+                                    int(result.secondary.sum()), bool(result.audit.ok), time.perf_counter() - started))
+    return family, sbi, finals, published, patterns, reports
+
+
+def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
+                     rule_sets=None, log=print, workers: int | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+    """Run disclosure control over every family x year x branche. Returns (cells, patterns, reports).
+
+    Chains (family x branche, all years) are independent except that a family inheriting another's
+    pattern (e.g. verkoopsom from verkochte_woningen) waits for it, so they run in two waves on all
+    cores. Same input, same output: each chain is deterministic and results are merged in a fixed order.
+    """
+    codes = hierarchy.areas["area_code"].to_numpy()
+    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
+    _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
+                   relations=hierarchy.relations(), ctx={c: ctx[c].to_numpy() for c in ctx.columns},
+                   rule_sets=rule_sets or load_rule_sets())
+    chains = [(family, sbi) for family in catalogue.family_order()
+              for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
+    done: dict[tuple[str, str], tuple] = {}
+    workers = workers or min(len(chains), os.cpu_count() or 1)
+    context_fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
+        for wave_dependent in (False, True):
+            wave = [(f, s) for f, s in chains if bool(catalogue.BASE_MEASURES[f].depends_on) == wave_dependent]
+            futures = [pool.submit(_protect_chain, f, s,
+                                   done[(catalogue.BASE_MEASURES[f].depends_on, s)][2] if wave_dependent else None)
+                       for f, s in wave]
+            for future in as_completed(futures):
+                result = future.result()
+                done[(result[0], result[1])] = result
+                for r in result[5]:
+                    log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
+                        f"secondary {r.secondary:>4}  audit {'ok' if r.audit_ok else 'FAILED'}  {r.seconds:.2f}s")
+    _SHARED.clear()
+    ordered = [done[c] for c in chains]
+    return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
+            pd.concat([p for r in ordered for p in r[4]], ignore_index=True),
+            [rep for r in ordered for rep in r[5]])
 
 
 def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, log=print) -> list[FamilyReport]:

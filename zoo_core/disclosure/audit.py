@@ -179,9 +179,11 @@ class _ComponentLP:
     def __init__(self, constraints: csr_matrix, rhs: np.ndarray) -> None:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("threads", 1)  # the build runs one process per core already
         self.highs.setOptionValue("presolve", "off")  # keep the basis for warm starts
         self.n = constraints.shape[1]
         self.constraints = constraints.tocsc()
+        self.rows = constraints.tocsr()
         self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
         if len(rhs):
             self.highs.addRows(len(rhs), rhs, rhs, constraints.nnz, constraints.indptr[:-1].astype(np.int32),
@@ -206,12 +208,15 @@ class _ComponentLP:
 
     def _nested(self, a: int, b: int) -> bool:
         """True if one of the two cells is the total of a relation the other is a member of."""
-        col_a, col_b = self.constraints[:, a].toarray().ravel(), self.constraints[:, b].toarray().ravel()
-        return bool(np.any(col_a * col_b < 0))
+        c = self.constraints
+        rows_a, signs_a = c.indices[c.indptr[a]:c.indptr[a + 1]], c.data[c.indptr[a]:c.indptr[a + 1]]
+        rows_b, signs_b = c.indices[c.indptr[b]:c.indptr[b + 1]], c.data[c.indptr[b]:c.indptr[b + 1]]
+        sign_of_b = dict(zip(rows_b.tolist(), signs_b.tolist()))
+        return any(sign * sign_of_b.get(row, 0.0) < 0 for row, sign in zip(rows_a.tolist(), signs_a.tolist()))
 
     def _sharing_a_relation(self, var: int) -> np.ndarray:
         rows = self.constraints.indices[self.constraints.indptr[var]:self.constraints.indptr[var + 1]]
-        return np.setdiff1d(np.unique(self.constraints.tocsr()[rows].indices), [var])
+        return np.setdiff1d(np.unique(self.rows[rows].indices), [var])
 
     def intervals(self, table: CellTable, cells: np.ndarray) -> list[tuple[float, float, int | None]]:
         """(lower, upper, insider) per cell: the narrowest interval over the outside attacker and,

@@ -14,6 +14,7 @@ so patterns stay stable over the years; then value + 1 (information lost); then 
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,7 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
     hidden = primary.copy()
     result, touching = None, None
     for _round in range(MAX_REPAIR_ROUNDS):
-        _apply_relation_rules(table, hidden, rank, relation_cells)
+        _apply_relation_rules(table, hidden, rank, relation_cells, relations_of)
         result = audit_components(table, hidden, primary=primary, touching=touching, previous=result)
         if result.ok:
             break
@@ -74,24 +75,35 @@ def _cheapest(candidates: np.ndarray, rank: np.ndarray) -> int:
 
 
 def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray,
-                          relation_cells: list[np.ndarray]) -> None:
-    changed = True
-    while changed:
-        changed = False
-        for cells in relation_cells:
-            is_hidden = hidden[cells]
-            n_hidden = int(is_hidden.sum())
-            if n_hidden == 1:
-                hidden[_cheapest(cells[~is_hidden], rank)] = True
-                changed = True
-            elif n_hidden >= 2 and not is_hidden[0]:
-                # Published total: the hidden members' sum is public. (With a hidden total only a
-                # difference is public, which the audit covers.)
-                members, members_hidden = cells[1:], is_hidden[1:]
-                if aggregate_primary(table, members[members_hidden]).mask[0]:
-                    published = members[~members_hidden]
-                    hidden[_cheapest(published, rank) if len(published) else cells[0]] = True
-                    changed = True
+                          relation_cells: list[np.ndarray], relations_of: list[list[int]]) -> None:
+    """Apply the rules until no relation changes; only relations touched by a newly hidden cell are
+    looked at again (lowest relation index first, so the result stays deterministic)."""
+    pending = list(range(len(relation_cells)))
+    heapq.heapify(pending)
+    queued = set(pending)
+
+    def hide(cell: int) -> None:
+        hidden[cell] = True
+        for r in relations_of[cell]:
+            if r not in queued:
+                queued.add(r)
+                heapq.heappush(pending, r)
+
+    while pending:
+        r = heapq.heappop(pending)
+        queued.discard(r)
+        cells = relation_cells[r]
+        is_hidden = hidden[cells]
+        n_hidden = int(is_hidden.sum())
+        if n_hidden == 1:
+            hide(_cheapest(cells[~is_hidden], rank))
+        elif n_hidden >= 2 and not is_hidden[0]:
+            # Published total: the hidden members' sum is public. (With a hidden total only a
+            # difference is public, which the audit covers.)
+            members, members_hidden = cells[1:], is_hidden[1:]
+            if aggregate_primary(table, members[members_hidden]).mask[0]:
+                published = members[~members_hidden]
+                hide(_cheapest(published, rank) if len(published) else int(cells[0]))
 
 
 def _relations_per_cell(n: int, relation_cells: list[np.ndarray]) -> list[list[int]]:
