@@ -6,7 +6,6 @@ rename) is picked up without restarting the server.
 """
 from __future__ import annotations
 
-import json
 import os
 
 import pandas as pd

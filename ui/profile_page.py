@@ -178,7 +178,7 @@ def render() -> None:
     st.altair_chart(dot_chart(chart_frame(p), p.group.label), width="content")
     sup = p.suppressed
     if sup:
-        st.markdown(f"**Geheim (onderdrukt)** — niet als waarde getoond: "
+        st.markdown("**Geheim (onderdrukt)** — niet als waarde getoond: "
                     + "; ".join(f"{r.label} (x — geheim)" for r in sup))
     with st.expander("Methode: referentie, index en significantie"):
         st.markdown(stats.METHOD_TEXT)

@@ -1,13 +1,11 @@
 """AppTest of the combine page: default view, changes, hostile URLs, and no leak of suppressed values."""
 import io
 import json
-import shutil
 
-import duckdb
 import pandas as pd
 import pytest
 
-from zoo_core import combine, release
+from zoo_core import combine
 from zoo_core.queries import Release
 from ui.combine_page import brushed_codes
 
@@ -113,18 +111,6 @@ def test_brush_selection_maps_to_published_areas_only():
     assert brushed_codes({"brush": {"x": ["boom", 1]}}, f) == []
 
 
-@pytest.fixture(scope="module")
-def poisoned_db(release_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("combine_leak") / "release.duckdb"
-    shutil.copyfile(release_db, path)
-    base = release.base_path_for(release_db)
-    if base.exists():
-        shutil.copyfile(base, release.base_path_for(path))
-    con = duckdb.connect(str(path))
-    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
-    assert con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0] > 0
-    con.close()
-    return path
 
 
 VIEWS = [
@@ -139,16 +125,8 @@ VIEWS = [
 
 
 @pytest.mark.timeout(600)
-def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch):
-    from streamlit.delta_generator import DeltaGenerator
+def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch, downloads):
     monkeypatch.setenv("ZOO_DB", str(poisoned_db))
-    downloads = []
-    orig = DeltaGenerator.download_button
-
-    def spy(self, label, data, *a, **kw):
-        downloads.append(data)
-        return orig(self, label, data, *a, **kw)
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
     for params in VIEWS:
         downloads.clear()
         at = open_page("combine", params)

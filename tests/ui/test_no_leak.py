@@ -1,7 +1,5 @@
 """Leak test: plant 987654.321 in every non-published cell and look for it in everything sent."""
-import shutil
 
-import duckdb
 import pytest
 
 from zoo_core import catalogue
@@ -12,16 +10,6 @@ from .apptest_util import THEMES, all_text, open_page
 MARK = "987654"
 
 
-@pytest.fixture(scope="module")
-def poisoned_db(release_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("leak") / "release.duckdb"
-    shutil.copyfile(release_db, path)
-    con = duckdb.connect(str(path))
-    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
-    n = con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0]
-    con.close()
-    assert n > 0
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +33,8 @@ def _views(theme, gm):
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("theme", THEMES)
-def test_no_suppressed_value_reaches_the_page(theme, poisoned_db, wijk_gemeente, monkeypatch):
-    from streamlit.delta_generator import DeltaGenerator
+def test_no_suppressed_value_reaches_the_page(theme, poisoned_db, wijk_gemeente, monkeypatch, downloads):
     monkeypatch.setenv("ZOO_DB", str(poisoned_db))
-    downloads = []
-    orig = DeltaGenerator.download_button
-
-    def spy(self, label, data, *a, **kw):
-        downloads.append(data)
-        return orig(self, label, data, *a, **kw)
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
     n_views = 0
     for params in _views(theme, wijk_gemeente):
         downloads.clear()

@@ -1,6 +1,5 @@
 """The gemeente profile page with AppTest: what it sends, hostile URLs, and the leak test (page + export)."""
 import json
-import shutil
 
 import duckdb
 import pytest
@@ -13,27 +12,7 @@ from .apptest_util import all_text, deck_features, decks, open_page, vega, vega_
 MARK = "987654"
 
 
-def _spy_downloads(monkeypatch):
-    from streamlit.delta_generator import DeltaGenerator
-    downloads = []
-    orig = DeltaGenerator.download_button
-
-    def spy(self, label, data, *a, **kw):
-        downloads.append(data)
-        return orig(self, label, data, *a, **kw)
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    import streamlit as st
-    orig_st = st.download_button
-
-    def spy_st(label, data, *a, **kw):
-        downloads.append(data)
-        return orig_st(label, data, *a, **kw)
-    monkeypatch.setattr(st, "download_button", spy_st)
-    return downloads
-
-
-def test_profile_renders_everything(monkeypatch):
-    downloads = _spy_downloads(monkeypatch)
+def test_profile_renders_everything(monkeypatch, downloads):
     at = open_page("profiel", {"gemeente": "GM0599"})
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error and not at.warning
@@ -107,13 +86,9 @@ def test_hostile_params(key, value):
 
 
 @pytest.fixture(scope="module")
-def poisoned_db(release_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("leak_profile") / "release.duckdb"
-    shutil.copyfile(release_db, path)
-    con = duckdb.connect(str(path))
-    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
-    assert con.execute("SELECT count(*) FROM cells WHERE value = 987654.321").fetchone()[0] > 0
-    # gemeenten with suppressed gemeente-level cells and with suppressed wijk cells
+def leak_gemeenten(poisoned_db):
+    """Gemeenten with suppressed gemeente-level cells and the one with most suppressed wijk cells."""
+    con = duckdb.connect(str(poisoned_db), read_only=True)
     gms = [r[0] for r in con.execute(
         "SELECT c.area_code FROM cells c JOIN areas a USING (area_code) WHERE a.level = 'gemeente' "
         "AND c.status = 'suppressed' AND c.indicator NOT LIKE 'ctx%' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2"
@@ -122,14 +97,13 @@ def poisoned_db(release_db, tmp_path_factory):
         "SELECT a.gemeente_code FROM cells c JOIN areas a USING (area_code) WHERE a.level = 'wijk' "
         "AND c.status = 'suppressed' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()]
     con.close()
-    return path, gms
+    return gms
 
 
 @pytest.mark.timeout(600)
-def test_no_suppressed_value_reaches_page_or_export(poisoned_db, monkeypatch):
-    path, gms = poisoned_db
+def test_no_suppressed_value_reaches_page_or_export(poisoned_db, leak_gemeenten, monkeypatch, downloads):
+    path, gms = poisoned_db, leak_gemeenten
     monkeypatch.setenv("ZOO_DB", str(path))
-    downloads = _spy_downloads(monkeypatch)
     views = [{"gemeente": g, "ref": r} for g in gms + ["GM0599"] for r in ("stedelijkheid", "nl")]
     views.append({"gemeente": gms[0], "ref": "buren"})
     for params in views:

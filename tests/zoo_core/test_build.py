@@ -1,5 +1,4 @@
 """Properties of a real built release (the session fixture builds one through the full pipeline)."""
-import duckdb
 import numpy as np
 import pytest
 from scipy.optimize import linprog

@@ -1,8 +1,7 @@
 """Reference groups and reference values (zoo_core.reference) on the test release."""
-import pandas as pd
 import pytest
 
-from zoo_core import catalogue, reference, stats
+from zoo_core import catalogue, reference
 from zoo_core.queries import Release
 
 

@@ -1,7 +1,5 @@
 """Exact intervals, significance and reference aggregation (zoo_core.stats)."""
-import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
