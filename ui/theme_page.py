@@ -145,7 +145,8 @@ def render(theme: str) -> None:
         st.markdown(f"**Definitie.** {ind.definition}\n\n**Eenheid:** {ind.unit}\n\n**Bron:** {ind.source}")
         if ind.caveat:
             st.caption(ind.caveat)
-        st.caption(widgets.SIGNAL)
+        if "signaal" not in ind.caveat:  # most catalogue caveats already say it
+            st.caption(widgets.SIGNAL)
 
     # --- ranking ----------------------------------------------------------------------------
     st.markdown("#### Rangorde")
