@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -24,3 +26,29 @@ def release_db(tmp_path_factory) -> Path:
     if rc != 0:  # its stderr is shown under "Captured stderr setup"
         pytest.fail(f"release build failed (exit {rc}): {' '.join(cmd)}", pytrace=False)
     return out
+
+
+# One Chromium for the whole session, shared by tests/browser and tests/deploy: Playwright's sync API
+# cannot run two instances in one thread.
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} missing: run scripts/setup")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser):
+    # Fresh context per test: no shared cookies/session state; one foreground
+    # page per test because background tabs are 8-11x slower.
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()

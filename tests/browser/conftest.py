@@ -3,13 +3,12 @@
 pytest-playwright is deliberately not used: its fixtures expect `playwright
 install`, whose download cannot be reached here. We drive Debian's chromium.
 """
-import os
 import signal
 from pathlib import Path
 
 import pytest
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_server
+from .helpers import REPO, streamlit_server
 
 
 def pytest_collection_modifyitems(items):
@@ -36,27 +35,3 @@ def app_server(release_db):
     """The real app (app.py) against the test release; yields its base URL."""
     with streamlit_server(REPO / "app.py", env={"ZOO_DB": str(release_db)}) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: run scripts/setup")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield b
-    b.close()
-    pw.stop()
-
-
-@pytest.fixture
-def page(browser):
-    # Fresh context per test: no shared cookies/session state; one foreground
-    # page per test because background tabs are 8-11x slower.
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    ctx.close()

@@ -137,7 +137,7 @@ def painted_pixels(page, locator, background=None, tolerance: int = 8) -> int:
     Background defaults to the most common colour on the image border (the page
     or canvas backdrop); a pixel counts if any channel differs by > tolerance.
     """
-    png = locator.screenshot(animations="disabled", timeout=10_000)
+    png = locator.screenshot(animations="disabled", timeout=30_000)  # software WebGL under load is slow
     img = Image.open(io.BytesIO(png)).convert("RGB")
     w, h = img.size
     if background is None:

@@ -7,5 +7,3 @@ def _zoo_db(release_db, monkeypatch):
     monkeypatch.setenv("ZOO_DB", str(release_db))
     monkeypatch.delenv("ZOO_LOGIN", raising=False)
 
-
-from tests.browser.conftest import browser  # noqa: E402,F401  (session Chromium for test_nginx.py)
