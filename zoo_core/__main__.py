@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=None, help="release file (default: $ZOO_DB or data/release.duckdb)")
     b.add_argument("--seed", type=int, default=None)
     b.add_argument("--quiet", action="store_true", help="print only the summary")
+    b.add_argument("--scale", action="store_true",
+                   help="synthetic national buurten (~15,000 areas) for performance tests; not real data")
     e = sub.add_parser("export", help="write cells.csv, areas.csv, indicators.csv of what the app publishes")
     e.add_argument("--out", type=Path, required=True, help="output folder")
     e.add_argument("--db", type=Path, default=None)
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             from . import build, demo
             out = args.out or release.release_path()
             reports = build.build(out, seed=args.seed if args.seed is not None else demo.DEFAULT_SEED,
-                                  log=(lambda *_: None) if args.quiet else print)
+                                  log=(lambda *_: None) if args.quiet else print, scale=args.scale)
             print(f"built {out}: {len(reports)} protected tables, "
                   f"{sum(r.primary for r in reports)} primary and {sum(r.secondary for r in reports)} secondary "
                   f"suppressions, audit {'ok' if all(r.audit_ok for r in reports) else 'FAILED'}")

@@ -178,11 +178,19 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             [rep for r in ordered for rep in r[5]])
 
 
-def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, log=print) -> list[FamilyReport]:
+def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, log=print,
+          scale: bool = False) -> list[FamilyReport]:
+    """Build the release. scale=True: the synthetic national buurt division of zoo_core.scale (~15,000
+    buurten, for performance tests only) instead of the real areas; the same disclosure control runs."""
     started = time.perf_counter()
-    areas = geography.load_areas()
+    if scale:
+        from . import scale as scale_division
+        division = scale_division.national_buurten()
+        areas, kerncijfers = division.areas, division.kerncijfers
+    else:
+        areas = geography.load_areas()
+        kerncijfers = geography.load_kerncijfers()
     hierarchy = geography.Hierarchy.from_areas(areas)
-    kerncijfers = geography.load_kerncijfers()
     log(f"areas: {len(areas)}  ({time.perf_counter() - started:.1f}s)")
     base = demo.generate_base(areas, kerncijfers, seed)
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
@@ -190,10 +198,13 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, lo
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
     cells = pd.concat([cells, context[cells.columns]], ignore_index=True)
-    shapes = geography.load_shapes(areas)
+    shapes = division.shapes if scale else geography.load_shapes(areas)
     neighbours = geography.gemeente_neighbours()
     info = {"kind": "demo", "seed": str(seed), "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
             "area_division": "gebiedsindeling 2024"}
+    if scale:
+        info["area_division"] = "gebiedsindeling 2024 met synthetische buurten (schaaltest, geen echte indeling)"
+        info["scale"] = "synthetic national buurten"
     release.write_release(out, areas=areas, cells=cells, shapes=shapes, neighbours=neighbours, info=info,
                           reports=pd.DataFrame([r.__dict__ for r in reports]))
     release.write_base(release.base_path_for(out), base=base, patterns=patterns, info=info)

@@ -1,0 +1,205 @@
+"""Every page against a bare Streamlit baseline (bench/baseline_app.py) with the same map and chart.
+
+Per page: server script time (AppTest, in-process: cold = first run of the page in this process,
+warm = median of later reruns and of a "Jaar" change where the page has one), bytes sent to the
+browser (sum of the websocket frames the browser received, from navigation to painted), time from
+navigation / "Jaar" change to painted in headless Chromium (map canvas and first chart painted and
+stable; the time of the first of the stable screenshots, so +- one poll of ~0.3 s), and the server's
+VmRSS after the page. Ratios are ours / baseline; the target is <= 1.3x for every page.
+Noisy on a shared 2-core machine: the load average is printed with the figures.
+Usage: ZOO_DB=/tmp/dev/release.duckdb .venv/bin/python bench/bench_compare.py [--pages home,drugs]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.browser import helpers  # noqa: E402  (server start/stop and pixel counting, shared with the tests)
+
+PAGES = {"home": "pages/home.py", "vastgoed": "pages/vastgoed.py", "drugs": "pages/drugs.py",
+         "transacties": "pages/transacties.py", "branches": "pages/branches.py", "combine": "pages/combine.py",
+         "profiel": "pages/profiel.py"}
+BASELINE = "baseline"
+MAP = "[data-testid=stDeckGlJsonChart] canvas"
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+def load() -> str:
+    return "load %.2f %.2f %.2f" % os.getloadavg()
+
+
+def ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000
+
+
+# --- server side (AppTest) ---------------------------------------------------------------------------
+
+def server_times(name: str) -> dict:
+    from streamlit.testing.v1 import AppTest
+    script = REPO / ("bench/baseline_app.py" if name == BASELINE else "app.py")
+    at = AppTest.from_file(str(script), default_timeout=180)
+    t0 = time.perf_counter()
+    at.run()
+    if name not in (BASELINE, "home"):
+        t0 = time.perf_counter()
+        at.switch_page(PAGES[name]).run()
+    cold = ms(t0)
+    if at.exception:
+        raise RuntimeError(f"{name}: {at.exception}")
+    warm = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        at.run()
+        warm.append(ms(t0))
+    change = []
+    years = [s for s in at.selectbox if s.label == "Jaar"]
+    if years:
+        options = list(years[0].options)
+        for opt in (options[1:3] + options[:1]) * 2:
+            t0 = time.perf_counter()
+            next(s for s in at.selectbox if s.label == "Jaar").set_value(opt).run()
+            change.append(ms(t0))
+    return {"cold": cold, "warm": statistics.median(warm),
+            "change": statistics.median(change) if change else None}
+
+
+# --- browser -------------------------------------------------------------------------------------------
+
+def _server_pid(before: set[int]) -> int:
+    return next(pid for pid in helpers._live if pid not in before)
+
+
+def vm_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _painted_at(page, t0: float, timeout_s: float = 60.0) -> float:
+    """ms from t0 until the map canvas and first chart (those present) are painted and stable."""
+    helpers.wait_idle(page, int(timeout_s * 1000))
+    targets = [page.locator(sel).first for sel in (MAP, CHART) if page.locator(sel).count()]
+    if not targets:
+        return ms(t0)
+    history: list[tuple[float, tuple]] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        stamp = ms(t0)
+        counts = []
+        for loc in targets:
+            counts.append(helpers.painted_pixels(page, loc))
+        history.append((stamp, tuple(counts)))
+        last = history[-3:]
+        if len(last) == 3 and all(c >= 1000 for c in last[0][1]) and len({c for _, c in last}) == 1:
+            return last[0][0]
+        time.sleep(0.15)
+    raise AssertionError(f"not painted in {timeout_s}s: {history[-5:]}")
+
+
+class Frames:
+    def __init__(self, page):
+        self.bytes = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._add))
+
+    def _add(self, payload) -> None:
+        self.bytes += len(payload) if payload is not None else 0
+
+
+def browser_figures(browser, base: str, name: str, pid: int) -> dict:
+    path = "/" if name in (BASELINE, "home") else f"/{name}"
+    out = {}
+    for run in ("cold", "warm"):  # cold: first visit of the page on this server; warm: the same again
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        frames = Frames(page)
+        t0 = time.perf_counter()
+        page.goto(base + path, timeout=60_000)
+        out[f"nav_{run}"] = _painted_at(page, t0)
+        out[f"bytes_{run}"] = frames.bytes
+        if run == "warm":
+            box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Jaar", exact=True))
+            if box.count():
+                inp = box.first.locator("input")
+                current = inp.input_value()
+                inp.click()
+                option = page.get_by_role("option").filter(has_not_text=current).first
+                frames.bytes = 0
+                t0 = time.perf_counter()
+                option.click()
+                try:  # the rerun starts (idle goes away) before we wait for idle + paint again
+                    page.wait_for_function("sel => document.querySelector(sel) === null", arg=helpers.IDLE,
+                                           timeout=2_000)
+                except Exception:  # noqa: BLE001 - a very fast rerun may finish before the first poll
+                    pass
+                out["change"] = _painted_at(page, t0)
+                out["bytes_change"] = frames.bytes
+        ctx.close()
+    out["rss_mb"] = vm_rss_mb(pid)
+    return out
+
+
+def ratio(a, b) -> str:
+    return "   n/a" if a is None or b in (None, 0) else f"{a / b:5.2f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    names = [BASELINE] + [p for p in args.pages.split(",") if p]
+    db = os.environ.get("ZOO_DB")
+    if not db:
+        sys.exit("set ZOO_DB to a release (e.g. /tmp/dev/release.duckdb)")
+    print(f"release {db}; {load()}")
+
+    server = {}
+    for name in names:
+        server[name] = server_times(name)
+        s = server[name]
+        change = "-" if s["change"] is None else f"{s['change']:.0f}"
+        print(f"server {name:<12} cold {s['cold']:7.0f} ms  warm {s['warm']:6.0f} ms  Jaar change {change} ms  "
+              f"({load()})", flush=True)
+
+    browser = {}
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+        pw = sync_playwright().start()
+        chrome = pw.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
+        try:
+            for script, group in [("bench/baseline_app.py", [BASELINE]), ("app.py", names[1:])]:
+                before = set(helpers._live)
+                with helpers.streamlit_server(REPO / script, env={"ZOO_DB": db}, timeout_s=60) as base:
+                    pid = _server_pid(before)
+                    print(f"{script}: server RSS at start {vm_rss_mb(pid):.0f} MB", flush=True)
+                    for name in group:
+                        b = browser[name] = browser_figures(chrome, base, name, pid)
+                        print(f"browser {name:<12} nav cold {b['nav_cold']:6.0f} ms  warm {b['nav_warm']:6.0f} ms  "
+                              f"bytes {b['bytes_warm'] / 1e6:5.2f} MB  Jaar change "
+                              f"{b.get('change', float('nan')):6.0f} ms ({b.get('bytes_change', 0) / 1e6:.2f} MB)  "
+                              f"RSS {b['rss_mb']:.0f} MB  ({load()})", flush=True)
+        finally:
+            chrome.close()
+            pw.stop()
+
+    print(f"\nratio to baseline (target <= 1.30x)  ({load()})")
+    print(f"{'page':<12} {'srv warm':>9} {'srv Jaar':>9} {'nav warm':>9} {'nav cold':>9} {'Jaar':>9} {'bytes':>9} {'RSS':>9}")
+    sb, bb = server[BASELINE], browser.get(BASELINE, {})
+    for name in names[1:]:
+        s, b = server[name], browser.get(name, {})
+        print(f"{name:<12} {ratio(s['warm'], sb['warm']):>9} {ratio(s['change'], sb['change']):>9} "
+              f"{ratio(b.get('nav_warm'), bb.get('nav_warm')):>9} {ratio(b.get('nav_cold'), bb.get('nav_cold')):>9} "
+              f"{ratio(b.get('change'), bb.get('change')):>9} {ratio(b.get('bytes_warm'), bb.get('bytes_warm')):>9} "
+              f"{ratio(b.get('rss_mb'), bb.get('rss_mb')):>9}")
+
+
+if __name__ == "__main__":
+    main()
