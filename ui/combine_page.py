@@ -67,6 +67,20 @@ def _init_state(v: str, warnings: list[str]) -> None:
                              K + "scope": scope, K + "gemeente": gemeente})
 
 
+def _indicator_choice(axis: str, codes: list[str], indicator_col, branch_col):
+    """Indicator selectbox for one axis, plus its branche selectbox when the indicator has branches."""
+    with indicator_col:
+        code = st.selectbox(f"Indicator {axis}", codes, key=K + axis.lower(), format_func=indicator_label)
+    ind = catalogue.get(code)
+    sbi = ""
+    if ind.has_branches:
+        sbi_key = f"{K}sbi_{axis.lower()}"
+        _keep_valid(sbi_key, list(ind.branches), ind.branches[0])
+        with branch_col:
+            sbi = st.selectbox(f"Branche {axis}", list(ind.branches), key=sbi_key, format_func=catalogue.branch_name)
+    return code, ind, sbi
+
+
 def _keep_valid(key: str, options: list, default) -> None:
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
@@ -193,22 +207,8 @@ def render() -> None:
     labels = dict(zip(gem["area_code"], gem["label"]))
 
     c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
-    with c1:
-        x = st.selectbox("Indicator X", codes, key=K + "x", format_func=indicator_label)
-    ix = catalogue.get(x)
-    sbi_x = ""
-    if ix.has_branches:
-        _keep_valid(K + "sbi_x", list(ix.branches), ix.branches[0])
-        with c2:
-            sbi_x = st.selectbox("Branche X", list(ix.branches), key=K + "sbi_x", format_func=catalogue.branch_name)
-    with c3:
-        y = st.selectbox("Indicator Y", codes, key=K + "y", format_func=indicator_label)
-    iy = catalogue.get(y)
-    sbi_y = ""
-    if iy.has_branches:
-        _keep_valid(K + "sbi_y", list(iy.branches), iy.branches[0])
-        with c4:
-            sbi_y = st.selectbox("Branche Y", list(iy.branches), key=K + "sbi_y", format_func=catalogue.branch_name)
+    x, ix, sbi_x = _indicator_choice("X", codes, c1, c2)
+    y, iy, sbi_y = _indicator_choice("Y", codes, c3, c4)
 
     years = combine.common_years(x, y)
     if not years:
