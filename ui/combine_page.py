@@ -151,24 +151,13 @@ def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set
         label = {combine.GEHEIM: "geheim (x)", combine.ONTBREEKT: "geen waarde (.)"}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
         props.append({"n": name, "wx": _value_text(r["x"], r["x_status"], ix), "wy": _value_text(r["y"], r["y_status"], iy),
                       "k": label, "c": color})
-    raw: list[str] = []
-    layers = [pdk.Layer("GeoJsonLayer", maps._collection(geo, props, raw), id="waarden", pickable=True, stroked=True,
-                        filled=True, get_fill_color="properties.c", get_line_color=[200, 200, 200],
-                        line_width_min_pixels=0.4)]
-    if outline is not None and outline.codes:
-        layers.append(pdk.Layer("GeoJsonLayer", maps._collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
-                                pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
-                                line_width_min_pixels=1.0))
+    highlight = None
     if brushed:
-        sel = [(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms) if c in brushed]
-        sel_geo = maps.Geometry.from_shapes(sel)
-        layers.append(pdk.Layer("GeoJsonLayer", maps._collection(sel_geo, [{}] * len(sel_geo.codes), raw),
-                                id="selectie", pickable=False, stroked=True, filled=False,
-                                get_line_color=BRUSH_COLOR, line_width_min_pixels=2.5))
-    deck = maps.CompactDeck(layers=layers, initial_view_state=maps.view_for(geo), map_provider=None, map_style=None,
-                            tooltip=TOOLTIP, raw_geoms=raw)
-    deck.map_style = maps.NO_BASEMAP_STYLE
-    return deck
+        highlight = maps.Geometry.from_shapes([(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms)
+                                               if c in brushed])
+    return maps.area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight,
+                          line_color=[200, 200, 200], line_width=0.4, outline_width=1.0,
+                          highlight_color=BRUSH_COLOR, highlight_width=2.5)
 
 
 def legend_html(x_name: str, y_name: str, bx: list[float], by: list[float], ix, iy, counts: dict) -> str:

@@ -139,22 +139,29 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
         ref = r["reference"]
         props.append({"n": name, "w": shown, "r": "" if pd.isna(ref) else f"{fmt(ref, decimals)} ({ref_label})",
                       "d": dev, "c": color})
+    return area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight), breaks
+
+
+def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | None = None,
+              highlight: Geometry | None = None, line_color=LINE_COLOR, line_width: float = 0.5,
+              outline_width: float = 1.2, highlight_color=(20, 20, 160), highlight_width: float = 3) -> pdk.Deck:
+    """Filled areas coloured by properties.c, optional outline and highlight layers, no basemap."""
     raw: list[str] = []
     layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
                         pickable=True, stroked=True, filled=True, get_fill_color="properties.c",
-                        get_line_color=LINE_COLOR, line_width_min_pixels=0.5)]
+                        get_line_color=list(line_color), line_width_min_pixels=line_width)]
     if outline is not None and outline.codes:
         layers.append(pdk.Layer("GeoJsonLayer", _collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
                                 pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
-                                line_width_min_pixels=1.2))
+                                line_width_min_pixels=outline_width))
     if highlight is not None and highlight.codes:
         layers.append(pdk.Layer("GeoJsonLayer", _collection(highlight, [{}] * len(highlight.codes), raw),
                                 id="selectie", pickable=False, stroked=True, filled=False,
-                                get_line_color=[20, 20, 160], line_width_min_pixels=3))
+                                get_line_color=list(highlight_color), line_width_min_pixels=highlight_width))
     deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
-                       tooltip=TOOLTIP, raw_geoms=raw)
+                       tooltip=tooltip, raw_geoms=raw)
     deck.map_style = NO_BASEMAP_STYLE
-    return deck, breaks
+    return deck
 
 
 def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: int) -> str:
