@@ -4,6 +4,13 @@ For every suppressed cell we solve two LPs (min and max of the cell) subject to 
 relations, published cells fixed at their value and hidden cells >= 0. Hidden cells only interact
 through relations, so we build one HiGHS model per connected component of hidden cells and reuse it,
 changing only the objective (warm-started simplex, ~10x faster than one linprog call per LP).
+
+Protection only needs to know that each interval is wide enough, not how wide it is. With
+`exact=False` every optimal LP solution is kept as a witness: a feasible table, so the smallest and
+largest value a cell takes over the witnesses (and the true table) lie inside its true interval. A
+cell whose witness range already passes the check needs no LPs of its own; the others get their two
+exact LPs, so failures (and the repair that follows) are the same as with exact intervals. At scale,
+where nearly every buurt is hidden, this removes most LPs.
 """
 from __future__ import annotations
 
@@ -18,6 +25,12 @@ from .primary import primary_suppression
 from .table import CellTable
 
 Equation = tuple[dict[int, float], float]  # sum_i w_i * x_i == rhs
+
+# Witness rounds (exact=False) stop when fewer cells are open than this or when a round settles fewer
+# cells than this: a round costs about as much as two single-cell LPs. BULK_ROUNDS is only a guard.
+BULK_MIN_OPEN = 20
+BULK_MIN_SETTLED = 3
+BULK_ROUNDS = 500
 
 
 @dataclass
@@ -53,10 +66,12 @@ def audit(table: CellTable, suppressed: np.ndarray, extra_equations: list[Equati
 
 def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: list[Equation] = (),
                      primary: np.ndarray | None = None, touching: np.ndarray | None = None,
-                     previous: AuditResult | None = None) -> AuditResult:
+                     previous: AuditResult | None = None, exact: bool = True) -> AuditResult:
     """As `audit`, but only the components holding a cell of `touching` are solved; the others keep
     their interval from `previous` (else [0, inf)) and are not checked. A component without new
-    hidden cells or equations cannot change, which keeps repair rounds and derived checks cheap."""
+    hidden cells or equations cannot change, which keeps repair rounds and derived checks cheap.
+    exact=False: a cell that passes may get an inner estimate of its interval (see the module doc);
+    the failures are exactly those of exact=True."""
     suppressed = np.asarray(suppressed, dtype=bool)
     if primary is None:
         primary = primary_suppression(table).mask
@@ -89,7 +104,8 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
             intervals = _single_relation_intervals(block.toarray()[0], float(rhs_left[rows][0]), table,
                                                    hidden_cells[members])
         else:
-            intervals = _ComponentLP(block, rhs_left[rows]).intervals(table, hidden_cells[members])
+            intervals = _ComponentLP(block, rhs_left[rows]).intervals(table, hidden_cells[members],
+                                                                     None if exact else primary[hidden_cells[members]])
         for cell, (lo, hi, insider) in zip(hidden_cells[members], intervals):
             lower[cell], upper[cell] = lo, hi
             failure = _check(table, cell, lo, hi, primary[cell], insider)
@@ -143,16 +159,30 @@ def _single_relation_intervals(signs: np.ndarray, rhs: float, table: CellTable,
     return result
 
 
+def _exact_width(value):
+    """Narrower than this counts as exactly derivable (relative: LP round-off grows with euro amounts)."""
+    return 1e-6 * np.maximum(1.0, value)
+
+
+def _min_width(value, required):
+    """The narrowest interval that passes the check: vectorised, shared by _check and the witnesses."""
+    return np.maximum(_exact_width(value), required - 1e-9 * np.maximum(1.0, value))
+
+
+def _required(table: CellTable, cells: np.ndarray, is_primary: np.ndarray) -> np.ndarray:
+    return np.array([protection_required(table, c) if p else 0.0 for c, p in zip(cells, is_primary)],
+                    dtype=np.float64)
+
+
 def _check(table: CellTable, cell: int, lo: float, hi: float, is_primary: bool,
            insider: int | None) -> AuditFailure | None:
     value = float(table.values[cell])
     width = hi - lo
     who = "" if insider is None else f" (voor de enige bijdrager aan {table.keys[insider]})"
-    # Relative tolerance: LP round-off grows with the magnitude of euro amounts.
-    if width < 1e-6 * max(1.0, value):
+    if width < _exact_width(value):
         return AuditFailure(int(cell), table.keys[cell], lo, hi, 0.0, "exact af te leiden" + who)
     required = protection_required(table, cell) if is_primary else 0.0
-    if width < required - 1e-9 * max(1.0, value):
+    if width < _min_width(value, required):
         return AuditFailure(int(cell), table.keys[cell], lo, hi, required,
                             f"te nauwkeurig af te leiden (marge {width:g}, vereist {required:g})" + who)
     return None
@@ -189,22 +219,28 @@ class _ComponentLP:
             self.highs.addRows(len(rhs), rhs, rhs, constraints.nnz, constraints.indptr[:-1].astype(np.int32),
                                constraints.indices.astype(np.int32), constraints.data.astype(np.float64))
 
-    def _optimum(self, var: int, sense) -> float:
+    def _optimum(self, var: int, sense, witness: _Witnesses | None = None) -> float:
         self.highs.changeColCost(var, 1.0)
         self.highs.changeObjectiveSense(sense)
+        optimum = self._solve(witness)
+        self.highs.changeColCost(var, 0.0)
+        return optimum
+
+    def _solve(self, witness: _Witnesses | None) -> float:
         self.highs.run()
-        status = self.highs.getModelStatus()
-        optimum = self.highs.getInfo().objective_function_value
-        self.highs.changeColCost(var, 0.0)  # resets the model status, so read it first
+        status = self.highs.getModelStatus()  # read before changing the model: that resets it
+        if status == highspy.HighsModelStatus.kUnknown:
+            # Seen after an unbounded solve: the warm start is unusable, start this LP afresh.
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return np.inf
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit LP ended with {self.highs.modelStatusToString(status)}")
-        return optimum
-
-    def _interval(self, var: int) -> tuple[float, float]:
-        return (max(0.0, self._optimum(var, highspy.ObjSense.kMinimize)),
-                self._optimum(var, highspy.ObjSense.kMaximize))
+        if witness is not None and not witness.exact:
+            witness.add(np.asarray(self.highs.getSolution().col_value))
+        return self.highs.getInfo().objective_function_value
 
     def _nested(self, a: int, b: int) -> bool:
         """True if one of the two cells is the total of a relation the other is a member of."""
@@ -215,13 +251,54 @@ class _ComponentLP:
         return any(sign * sign_of_b.get(row, 0.0) < 0 for row, sign in zip(rows_a.tolist(), signs_a.tolist()))
 
     def _sharing_a_relation(self, var: int) -> np.ndarray:
-        rows = self.constraints.indices[self.constraints.indptr[var]:self.constraints.indptr[var + 1]]
-        return np.setdiff1d(np.unique(self.rows[rows].indices), [var])
+        c, r = self.constraints, self.rows
+        rows = c.indices[c.indptr[var]:c.indptr[var + 1]]
+        cells = np.concatenate([r.indices[r.indptr[row]:r.indptr[row + 1]] for row in rows])
+        return np.setdiff1d(cells, [var])
 
-    def intervals(self, table: CellTable, cells: np.ndarray) -> list[tuple[float, float, int | None]]:
+    def _settle(self, witness: _Witnesses, variables: np.ndarray, min_open: int) -> None:
+        """Widen the witness range of `variables` until each passes, or is exact (two LPs) and fails."""
+        if not witness.exact and len(variables) > 2:
+            self._bulk_witnesses(witness, variables, min_open)
+        for var in witness.open_among(variables):
+            witness.high[var] = max(witness.high[var], self._optimum(var, highspy.ObjSense.kMaximize, witness))
+            if len(witness.open_among([var])):
+                witness.low[var] = max(0.0, self._optimum(var, highspy.ObjSense.kMinimize, witness))
+
+    def _bulk_witnesses(self, witness: _Witnesses, variables: np.ndarray, min_open: int) -> None:
+        """A few LPs that move many cells at once: one that pushes every cell down (most reach 0),
+        then rounds that push up every cell still open, each boxed just above what it needs (so the
+        LP stays bounded and spreads over many cells), while a round still settles enough cells."""
+        self._solve_with_costs(variables, highspy.ObjSense.kMinimize, witness)
+        open_vars = witness.open_among(variables)
+        for _round in range(BULK_ROUNDS):
+            if len(open_vars) < min_open:
+                break
+            count = len(open_vars)
+            box = witness.low[open_vars] + witness.min_width[open_vars] * (1 + 1e-3) + 1e-3
+            self.highs.changeColsBounds(count, open_vars, np.zeros(count), box)
+            self._solve_with_costs(open_vars, highspy.ObjSense.kMaximize, witness)
+            self.highs.changeColsBounds(count, open_vars, np.zeros(count), np.full(count, highspy.kHighsInf))
+            open_vars = witness.open_among(open_vars)
+            if count - len(open_vars) < BULK_MIN_SETTLED:
+                break
+
+    def _solve_with_costs(self, variables: np.ndarray, sense, witness: _Witnesses) -> None:
+        """Optimise the sum of `variables`."""
+        self.highs.changeColsCost(len(variables), variables, np.ones(len(variables)))
+        self.highs.changeObjectiveSense(sense)
+        self._solve(witness)
+        self.highs.changeColsCost(len(variables), variables, np.zeros(len(variables)))
+
+    def intervals(self, table: CellTable, cells: np.ndarray,
+                  is_primary: np.ndarray | None = None) -> list[tuple[float, float, int | None]]:
         """(lower, upper, insider) per cell: the narrowest interval over the outside attacker and,
-        for magnitude tables, every sole contributor of a hidden cell (who knows that cell exactly)."""
-        result = [(*self._interval(var), None) for var in range(self.n)]
+        for magnitude tables, every sole contributor of a hidden cell (who knows that cell exactly).
+        With `is_primary` given, a passing cell's interval may be a witness estimate (module doc)."""
+        required = None if is_primary is None else _required(table, cells, is_primary)
+        outside = _Witnesses(table.values[cells], required)
+        self._settle(outside, np.arange(self.n, dtype=np.int32), BULK_MIN_OPEN)
+        result = [(float(lo), float(hi), None) for lo, hi in zip(outside.low, outside.high)]
         if table.measure != "magnitude":
             return result
         # The sole contributor's knowledge is checked for the cells sharing a relation with its cell:
@@ -230,13 +307,41 @@ class _ComponentLP:
         for var, cell in enumerate(cells):
             if table.n_units[cell] != 1 or self.n == 1:
                 continue
+            others = np.array([o for o in self._sharing_a_relation(var)
+                               if not _same_contributors(table, cell, cells[o], self._nested(var, int(o)))],
+                              dtype=np.int32)
+            if not len(others):
+                continue
             known = float(table.values[cell])
             self.highs.changeColBounds(var, known, known)
-            for other in self._sharing_a_relation(var):
-                if _same_contributors(table, cell, cells[other], self._nested(var, int(other))):
-                    continue
-                lo, hi = self._interval(int(other))
+            insider = _Witnesses(table.values[cells], required)
+            self._settle(insider, others, min_open=2)
+            self.highs.changeColBounds(var, 0.0, highspy.kHighsInf)
+            for other in others:
+                lo, hi = float(insider.low[other]), float(insider.high[other])
                 if hi - lo < result[other][1] - result[other][0]:
                     result[other] = (lo, hi, int(cell))
-            self.highs.changeColBounds(var, 0.0, highspy.kHighsInf)
         return result
+
+
+class _Witnesses:
+    """The range each cell takes over known feasible tables (the true one first): inside its true
+    interval, so a cell whose range is wide enough passes without LPs of its own. Without `required`
+    (exact intervals wanted) no range is ever wide enough and every cell gets its two LPs."""
+
+    def __init__(self, values: np.ndarray, required: np.ndarray | None) -> None:
+        self.low, self.high = values.astype(np.float64), values.astype(np.float64)
+        self.exact = required is None
+        # The margin covers the LP's feasibility tolerance on a witness.
+        self.min_width = None if self.exact else _min_width(values, required) + _exact_width(values)
+
+    def add(self, solution: np.ndarray) -> None:
+        np.minimum(self.low, solution, out=self.low)
+        np.maximum(self.high, solution, out=self.high)
+
+    def open_among(self, variables) -> np.ndarray:
+        """The variables whose range is not yet wide enough."""
+        variables = np.asarray(variables, dtype=np.int32)
+        if self.exact:
+            return variables
+        return variables[self.high[variables] - self.low[variables] < self.min_width[variables]]

@@ -52,7 +52,8 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
     result, touching = None, None
     for _round in range(MAX_REPAIR_ROUNDS):
         _apply_relation_rules(table, hidden, rank, relation_cells, relations_of)
-        result = audit_components(table, hidden, primary=primary, touching=touching, previous=result)
+        result = audit_components(table, hidden, primary=primary, touching=touching, previous=result,
+                                  exact=False)
         if result.ok:
             break
         before = hidden.copy()

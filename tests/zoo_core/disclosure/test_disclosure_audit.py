@@ -1,0 +1,73 @@
+"""Audit with witness estimates (exact=False, what protect uses) against the exact audit: the same
+failures on random hierarchies and random hidden patterns, and no estimate wider than the exact interval."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from .disclosure_testlib import PERSONS, independent_intervals, random_hierarchy
+from zoo_core.disclosure import CellTable, RuleSet
+from zoo_core.disclosure.audit import audit_components
+from zoo_core.disclosure.synthetic import synthetic_area_table
+
+EUROS = RuleSet(unit_type="euros", min_units=3, dominance_p=15, dominance_n=None, dominance_k=None,
+                min_denominator=10, extreme_share_min_denominator=100, protection_abs=0, protection_pct=15)
+
+
+def as_magnitude(table: CellTable, rng: np.random.Generator) -> CellTable:
+    """The same hierarchy as a turnover table: leaves with 1-4 contributors (sole contributors are
+    insiders), totals summed, top contributions consistent with the values."""
+    totals = {total for total, _ in table.relations}
+    leaf = np.array([i not in totals for i in range(len(table))])
+    n_units = np.where(leaf, rng.integers(1, 5, len(table)), 0)
+    for total, members in reversed(table.relations):
+        n_units[total] = n_units[members].sum()
+    n_units[0] = max(n_units[0], 1)
+    values = table.values * 1000.0
+    top1 = np.where(n_units == 1, values, values * 0.5)
+    top2 = np.where(n_units == 1, 0.0, values * 0.3)
+    return CellTable(table.keys, values, n_units, top1, top2, table.relations, "magnitude", EUROS)
+
+
+def assert_same_failures_and_inner_intervals(table, hidden, primary):
+    exact = audit_components(table, hidden, primary=primary, exact=True)
+    estimated = audit_components(table, hidden, primary=primary, exact=False)
+    assert [(f.index, f.reason) for f in estimated.failures] == [(f.index, f.reason) for f in exact.failures]
+    for failure, expected in zip(estimated.failures, exact.failures):
+        assert (failure.lower, failure.upper) == pytest.approx((expected.lower, expected.upper), rel=1e-6, abs=1e-6)
+    tolerance = (1e-6 * np.maximum(1.0, table.values))[hidden]
+    width = lambda result: result.upper[hidden] - result.lower[hidden]
+    assert np.all(width(estimated) <= width(exact) + tolerance)
+    if table.measure == "count":  # magnitude tables report the narrowest of several attackers' intervals
+        assert np.all(estimated.lower[hidden] >= exact.lower[hidden] - tolerance)
+        assert np.all(estimated.upper[hidden] <= exact.upper[hidden] + tolerance)
+    return exact
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), share_hidden=st.sampled_from([0.2, 0.5, 0.8]),
+       magnitude=st.booleans())
+def test_witness_audit_finds_exactly_the_failures_of_the_exact_audit(seed, share_hidden, magnitude):
+    rng = np.random.default_rng(seed)
+    table = random_hierarchy(rng)
+    if magnitude:
+        table = as_magnitude(table, rng)
+    hidden = rng.random(len(table)) < share_hidden
+    primary = hidden & (rng.random(len(table)) < 0.7)
+    assert_same_failures_and_inner_intervals(table, hidden, primary)
+
+
+@pytest.mark.timeout(120)
+def test_witness_audit_on_a_large_mostly_hidden_table_matches_an_independent_lp():
+    """The case the witnesses are for: most buurten hidden, components of hundreds of cells."""
+    table = synthetic_area_table(PERSONS, seed=3, n_gemeenten=40, n_wijken=400, n_split_wijken=60,
+                                 n_buurten=240, typical_count=6.0)
+    rng = np.random.default_rng(3)
+    hidden = (table.values < 10) | (rng.random(len(table)) < 0.3)
+    hidden[0] = False  # a published land total keeps everything bounded
+    primary = hidden & (table.values < 10) & (table.values > 0)
+    exact = assert_same_failures_and_inner_intervals(table, hidden, primary)
+    assert exact.failures, "the random pattern should leave some cells unprotected"
+    independent = independent_intervals(table.values, table.relations, hidden)
+    for failure in exact.failures[:20]:
+        assert (failure.lower, failure.upper) == pytest.approx(independent[failure.index], abs=1e-6)
