@@ -41,6 +41,9 @@ class AuditFailure:
     upper: float
     required_width: float
     reason: str
+    # Equations (indices into table.relations, then extra equations) that pin the cell: the rows with
+    # a nonzero dual in its min/max LPs. Hiding a published cell of one of them breaks that derivation.
+    pinned_by: tuple[int, ...] = ()
 
 
 @dataclass
@@ -101,15 +104,16 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
         rows = active[row_labels == component]
         block = on_hidden[rows][:, members]
         if len(rows) == 1 and np.all(np.abs(block.data) == 1):
-            intervals = _single_relation_intervals(block.toarray()[0], float(rhs_left[rows][0]), table,
-                                                   hidden_cells[members])
+            intervals = [(lo, hi, insider, (int(rows[0]),)) for lo, hi, insider in _single_relation_intervals(
+                block.toarray()[0], float(rhs_left[rows][0]), table, hidden_cells[members])]
         else:
-            intervals = _ComponentLP(block, rhs_left[rows]).intervals(table, hidden_cells[members],
-                                                                     None if exact else primary[hidden_cells[members]])
-        for cell, (lo, hi, insider) in zip(hidden_cells[members], intervals):
+            intervals = _ComponentLP(block, rhs_left[rows], rows).intervals(
+                table, hidden_cells[members], None if exact else primary[hidden_cells[members]])
+        for cell, (lo, hi, insider, pinned_by) in zip(hidden_cells[members], intervals):
             lower[cell], upper[cell] = lo, hi
             failure = _check(table, cell, lo, hi, primary[cell], insider)
             if failure:
+                failure.pinned_by = pinned_by
                 failures.append(failure)
     return AuditResult(lower, upper, not failures, failures)
 
@@ -206,7 +210,9 @@ def _equation_matrix(table: CellTable, extra_equations: list[Equation]) -> tuple
 class _ComponentLP:
     """One reusable HiGHS model over the hidden cells of one component."""
 
-    def __init__(self, constraints: csr_matrix, rhs: np.ndarray) -> None:
+    def __init__(self, constraints: csr_matrix, rhs: np.ndarray, equation_ids: np.ndarray) -> None:
+        self.equation_ids = np.asarray(equation_ids)  # row of this LP -> row of the full equation system
+        self.pinned_by: dict[int, set[int]] = {}  # var -> equations with a nonzero dual in its own LPs
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)  # the build runs one process per core already
@@ -222,11 +228,11 @@ class _ComponentLP:
     def _optimum(self, var: int, sense, witness: _Witnesses | None = None) -> float:
         self.highs.changeColCost(var, 1.0)
         self.highs.changeObjectiveSense(sense)
-        optimum = self._solve(witness)
+        optimum = self._solve(witness, var)
         self.highs.changeColCost(var, 0.0)
         return optimum
 
-    def _solve(self, witness: _Witnesses | None) -> float:
+    def _solve(self, witness: _Witnesses | None, var: int | None = None) -> float:
         self.highs.run()
         status = self.highs.getModelStatus()  # read before changing the model: that resets it
         if status == highspy.HighsModelStatus.kUnknown:
@@ -238,8 +244,12 @@ class _ComponentLP:
             return np.inf
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit LP ended with {self.highs.modelStatusToString(status)}")
+        solution = self.highs.getSolution()
         if witness is not None and not witness.exact:
-            witness.add(np.asarray(self.highs.getSolution().col_value))
+            witness.add(np.asarray(solution.col_value))
+        if var is not None:
+            duals = np.asarray(solution.row_dual)
+            self.pinned_by.setdefault(var, set()).update(self.equation_ids[np.abs(duals) > 1e-9].tolist())
         return self.highs.getInfo().objective_function_value
 
     def _nested(self, a: int, b: int) -> bool:
@@ -257,7 +267,9 @@ class _ComponentLP:
         return np.setdiff1d(cells, [var])
 
     def _settle(self, witness: _Witnesses, variables: np.ndarray, min_open: int) -> None:
-        """Widen the witness range of `variables` until each passes, or is exact (two LPs) and fails."""
+        """Widen the witness range of `variables` until each passes, or is exact (two LPs) and fails;
+        self.pinned_by collects the equations behind the exact ones."""
+        self.pinned_by.clear()
         if not witness.exact and len(variables) > 2:
             self._bulk_witnesses(witness, variables, min_open)
         for var in witness.open_among(variables):
@@ -290,15 +302,19 @@ class _ComponentLP:
         self._solve(witness)
         self.highs.changeColsCost(len(variables), variables, np.zeros(len(variables)))
 
-    def intervals(self, table: CellTable, cells: np.ndarray,
-                  is_primary: np.ndarray | None = None) -> list[tuple[float, float, int | None]]:
-        """(lower, upper, insider) per cell: the narrowest interval over the outside attacker and,
+    def _pinned(self, var: int) -> tuple[int, ...]:
+        return tuple(sorted(self.pinned_by.get(var, ())))
+
+    def intervals(self, table: CellTable, cells: np.ndarray, is_primary: np.ndarray | None = None
+                  ) -> list[tuple[float, float, int | None, tuple[int, ...]]]:
+        """(lower, upper, insider, pinned_by) per cell: the narrowest interval over the outside attacker and,
         for magnitude tables, every sole contributor of a hidden cell (who knows that cell exactly).
         With `is_primary` given, a passing cell's interval may be a witness estimate (module doc)."""
         required = None if is_primary is None else _required(table, cells, is_primary)
         outside = _Witnesses(table.values[cells], required)
         self._settle(outside, np.arange(self.n, dtype=np.int32), BULK_MIN_OPEN)
-        result = [(float(lo), float(hi), None) for lo, hi in zip(outside.low, outside.high)]
+        result = [(float(lo), float(hi), None, self._pinned(var)) for var, (lo, hi) in
+                  enumerate(zip(outside.low, outside.high))]
         if table.measure != "magnitude":
             return result
         # The sole contributor's knowledge is checked for the cells sharing a relation with its cell:
@@ -320,7 +336,7 @@ class _ComponentLP:
             for other in others:
                 lo, hi = float(insider.low[other]), float(insider.high[other])
                 if hi - lo < result[other][1] - result[other][0]:
-                    result[other] = (lo, hi, int(cell))
+                    result[other] = (lo, hi, int(cell), self._pinned(int(other)))
         return result
 
 

@@ -4,8 +4,10 @@ Greedy closure plus audit-and-repair, fully deterministic:
 1. relation rules, until nothing changes: a relation with exactly one hidden cell gets the cheapest
    other cell hidden (subtraction would recover it); if a relation's total is published, its hidden
    members are known together, so their union must pass the primary rules, else one more is hidden;
-2. audit (LPs); for every failing cell hide the cheapest published cell in a relation of that cell
-   (or, when those are all hidden, the nearest relation reachable through hidden cells); back to 1.
+2. audit (LPs); for every failing cell hide the cheapest published cell in a relation that pins it
+   (nonzero dual in its LPs: a provincie can be pinned through RIEC regions it shares gemeenten with,
+   not only through its own relations), else in a relation of that cell, else in the nearest relation
+   reachable through hidden cells; back to 1.
 The pattern only grows, so this ends; with every cell hidden the audit always passes (each cell and
 its chain of totals can grow together without bound), so DisclosureError is a last-resort guard.
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audit import AuditResult, audit_components
+from .audit import AuditFailure, AuditResult, audit_components
 from .config import DisclosureError
 from .primary import aggregate_primary
 from .table import CellTable
@@ -58,7 +60,7 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
             break
         before = hidden.copy()
         for failure in result.failures:
-            extra = _repair_cell(failure.index, hidden, rank, relation_cells, relations_of)
+            extra = _repair_cell(failure, hidden, rank, relation_cells, relations_of)
             if extra is not None:
                 hidden[extra] = True
         touching = np.flatnonzero(hidden & ~before)
@@ -115,10 +117,18 @@ def _relations_per_cell(n: int, relation_cells: list[np.ndarray]) -> list[list[i
     return relations_of
 
 
-def _repair_cell(failing: int, hidden: np.ndarray, rank: np.ndarray, relation_cells: list[np.ndarray],
+def _repair_cell(failure: AuditFailure, hidden: np.ndarray, rank: np.ndarray, relation_cells: list[np.ndarray],
                  relations_of: list[list[int]]) -> int | None:
-    """Cheapest published cell in the relations nearest to the failing cell (breadth-first through
-    relations whose cells are all hidden); None if every reachable cell is hidden already."""
+    """Cheapest published cell in the relations that pin the failing cell, else in the relations
+    nearest to it (breadth-first through relations whose cells are all hidden); None if every
+    reachable cell is hidden already."""
+    pinning = [relation_cells[r] for r in failure.pinned_by if r < len(relation_cells)]
+    if pinning:
+        cells = np.unique(np.concatenate(pinning))
+        published = cells[~hidden[cells]]
+        if len(published):
+            return _cheapest(published, rank)
+    failing = failure.index
     frontier, seen_cells, seen_relations = [failing], {failing}, set()
     while frontier:
         relations = sorted({r for cell in frontier for r in relations_of[cell]} - seen_relations)

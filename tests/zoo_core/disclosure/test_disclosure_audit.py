@@ -71,3 +71,39 @@ def test_witness_audit_on_a_large_mostly_hidden_table_matches_an_independent_lp(
     independent = independent_intervals(table.values, table.relations, hidden)
     for failure in exact.failures[:20]:
         assert (failure.lower, failure.upper) == pytest.approx(independent[failure.index], abs=1e-6)
+
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), exact=st.booleans())
+def test_the_relations_named_for_a_failure_pin_the_cell_on_their_own(seed, exact):
+    """pinned_by is a certificate: keep only those relations (drop every other one) and the failing
+    cell is still exactly as well determined. That is why repair looks for a cell to hide there."""
+    rng = np.random.default_rng(seed)
+    table = random_hierarchy(rng)
+    hidden = rng.random(len(table)) < 0.6
+    primary = hidden & (rng.random(len(table)) < 0.7)
+    result = audit_components(table, hidden, primary=primary, exact=exact)
+    for failure in result.failures:
+        assert failure.pinned_by
+        kept = [table.relations[r] for r in failure.pinned_by]
+        lower, upper = independent_intervals(table.values, kept, hidden)[failure.index]
+        assert (lower, upper) == pytest.approx((failure.lower, failure.upper), abs=1e-6)
+
+
+def test_repair_hides_a_cell_of_a_pinning_relation_before_a_cheaper_neighbour():
+    """PVa = g1 + g2 = RX (a RIEC region with the same gemeenten): NL is a published neighbour in PVa's
+    own relations but hiding it would not unpin PVa; RX, in the pinning relation, is hidden instead."""
+    from zoo_core.disclosure.audit import AuditFailure
+    from zoo_core.disclosure.secondary import _relations_per_cell, _repair_cell
+    keys = ["NL", "PVa", "PVb", "RX", "RY", "g1", "g2", "g3", "g4"]
+    relations = [(0, np.array([1, 2])), (0, np.array([3, 4])), (1, np.array([5, 6])), (2, np.array([7, 8])),
+                 (3, np.array([5, 6])), (4, np.array([7, 8]))]
+    cells = [np.concatenate(([t], m)) for t, m in relations]
+    hidden = np.isin(keys, ["PVa", "g1", "g2"])
+    rank = np.array([0, 5, 1, 8, 7, 2, 3, 4, 6])  # NL and PVb cheapest to hide, RX expensive
+    failure = AuditFailure(1, "PVa", 23.0, 23.0, 0.0, "exact af te leiden", pinned_by=(4,))
+    assert _repair_cell(failure, hidden, rank, cells, _relations_per_cell(len(keys), cells)) == keys.index("RX")
+    unpinned = AuditFailure(1, "PVa", 23.0, 23.0, 0.0, "exact af te leiden")
+    assert _repair_cell(unpinned, hidden, rank, cells, _relations_per_cell(len(keys), cells)) == keys.index("NL")
