@@ -133,8 +133,10 @@ def suppression_report(v: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def downloads(v: str, key: tuple, _table: pd.DataFrame) -> tuple[bytes, bytes]:
-    return tables.to_csv(_table), tables.to_excel(_table)
+def csv_download(v: str, key: tuple, _table: pd.DataFrame) -> bytes:
+    """CSV bytes of a view's export (`key` names the view). Excel is not made here: writing it costs
+    ~1 s for all wijken, so pages hand the download button a callable that runs only on a click."""
+    return tables.to_csv(_table)
 
 
 # --- gemeente profile (pages/profiel.py) ---------------------------------------------------

@@ -271,8 +271,13 @@ def render() -> None:
     st.dataframe(_pairs_table(hh, ix, iy), hide_index=True, width="stretch", height=240)
 
     # --- class totals (checked) -------------------------------------------------------------------
-    with st.expander("Totalen per klasse (gecontroleerd op onthulling)"):
-        totals = cache.combine_class_totals(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+    # Checked totals cost LP audits and are recorded in the ledger, where they constrain every later
+    # aggregate: compute them only when someone opens the panel.
+    class_panel = st.expander("Totalen per klasse (gecontroleerd op onthulling)", key=K + "class_totals",
+                              on_change="rerun")
+    with class_panel:
+        totals = (cache.combine_class_totals(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+                  if class_panel.open else pd.DataFrame())
         if len(totals):
             st.dataframe(pd.DataFrame({
                 "Klasse": totals["klasse"], "Gebieden": totals["n"],
@@ -314,7 +319,7 @@ def render() -> None:
         st.dataframe(_pairs_table(frame, ix, iy), hide_index=True, width="stretch", height=360)
     export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
     key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
-    csv_bytes, _ = cache.downloads(v, key, export)
+    csv_bytes = cache.csv_download(v, key, export)
     d1, _ = st.columns([1, 3])
     d1.download_button("Download CSV", csv_bytes, file_name=f"zoo_combinatie_{x}_{y}_{year}_{scope}.csv",
                        mime="text/csv", key=K + "csv")

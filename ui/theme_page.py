@@ -1,6 +1,8 @@
 """The one renderer behind every theme page: widgets in, zoo_core calls, map/table/chart out."""
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from zoo_core import catalogue, reference, stats
@@ -169,9 +171,9 @@ def render(theme: str) -> None:
             "source": ind.source + (" (DEMO)" if demo else "")}
     export = tables.export_frame(table, meta)
     key = (indicator, year, level, within, sbi, ref_code, picked)
-    csv_bytes, xlsx_bytes = cache.downloads(v, key, export)
+    csv_bytes = cache.csv_download(v, key, export)
     stem = f"zoo_{indicator}_{year}_{level}" + (f"_{within}" if within else "") + (f"_{sbi}" if sbi else "")
     d1, d2 = st.columns(2)
     d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=k("csv"))
-    d2.download_button("Download Excel", xlsx_bytes, file_name=stem + ".xlsx", key=k("xlsx"),
+    d2.download_button("Download Excel", functools.partial(tables.to_excel, export), file_name=stem + ".xlsx", key=k("xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

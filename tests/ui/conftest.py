@@ -16,18 +16,19 @@ def _zoo_db(release_db, monkeypatch):
 
 @pytest.fixture
 def downloads(monkeypatch) -> list:
-    """Every payload handed to a download button (both st.download_button and column.download_button)."""
+    """Every payload handed to a download button (both st.download_button and column.download_button);
+    a deferred payload (a callable, run by Streamlit only on a click) is generated here."""
     import streamlit as st
     from streamlit.delta_generator import DeltaGenerator
     seen: list = []
     method, function = DeltaGenerator.download_button, st.download_button
 
     def spy_method(self, label, data, *a, **kw):
-        seen.append(data)
+        seen.append(data() if callable(data) else data)
         return method(self, label, data, *a, **kw)
 
     def spy_function(label, data, *a, **kw):
-        seen.append(data)
+        seen.append(data() if callable(data) else data)
         return function(label, data, *a, **kw)
     monkeypatch.setattr(DeltaGenerator, "download_button", spy_method)
     monkeypatch.setattr(st, "download_button", spy_function)

@@ -138,3 +138,21 @@ def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch, 
         assert downloads and all(MARK.encode() not in d for d in downloads), params
         csv = pd.read_csv(io.BytesIO(downloads[0]), dtype=str)
         assert (csv[["x_waarde", "y_waarde"]] == "x").any().any(), params
+
+
+def test_class_totals_are_checked_only_when_their_panel_is_opened(monkeypatch):
+    """Checked totals cost LP audits and are recorded in the ledger, where they constrain later
+    aggregates, so a closed panel must not compute them; opening it shows them."""
+    calls = []
+    real = combine.Aggregator.class_totals
+    monkeypatch.setattr(combine.Aggregator, "class_totals", lambda self, *a: calls.append(a) or real(self, *a))
+    at = open_page("combine", {"year": "2021"})
+    at.selectbox(key="combine:year").set_value(2022).run()
+    assert not at.exception
+    assert calls == []
+    assert not any("Gebieden" in df.value.columns for df in at.dataframe)
+    at.session_state["combine:class_totals"] = True
+    at.run()
+    assert not at.exception
+    totals = next(df.value for df in at.dataframe if "Gebieden" in df.value.columns)
+    assert len(totals) >= 2 and "geheim" in set(totals["Klasse"])
