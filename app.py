@@ -1,6 +1,7 @@
 """zoo: entry point. Navigation is the list below; adding a page is one line."""
 import streamlit as st
 
+from ui import rerun_log
 from ui.auth import require_login
 from ui.widgets import ensure_single_navigation
 
@@ -21,4 +22,6 @@ PAGES = [
     st.Page("pages/over_de_data.py", title="Over de data", url_path="over_de_data"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+with rerun_log.timed(page.url_path):
+    page.run()

@@ -1,23 +1,35 @@
-"""Load test: N concurrent headless-Chromium sessions doing realistic interactions against one server.
+"""Load test: N concurrent sessions doing realistic interactions against one server on loopback.
 
     .venv/bin/python bench/load.py                    # N = 1, 10, 30 against a server it starts
-    .venv/bin/python bench/load.py -n 5 -n 30 --url http://127.0.0.1:8501   # against a running server
+    .venv/bin/python bench/load.py -n 5 -n 30 --url http://127.0.0.1:8501 --pid PGID --rerun-log FILE
     ZOO_DB=/path/release.duckdb .venv/bin/python bench/load.py --rounds 2
 
-Each session: open a theme page (map present), change the indicator, change the year, open
-another page from the sidebar. An interaction's time runs from the action (goto/click) until the
-rerun finished (URL updated by the app and script state notRunning) and its main element exists.
-Client-side WebGL painting is NOT timed (that runs on each user's own machine; with 30 pages
-on this 2-core box it would measure SwiftShader, not zoo); pass --webgl to turn it on anyway.
+Each session: open a theme page (map present), change the indicator, change the year, open another
+page, with a think time before each step (--think, default 2 s +-50%: an analyst switching
+indicators dozens of times a minute); sessions arrive spread over --ramp seconds (default N/2).
 
-Prints per N: sessions, interactions, errors, p50/p95/max interaction time, and the server's peak
-RSS (sum of VmRSS over its process group from /proc, sampled every 0.2 s). A script, not a test.
+Up to --browsers sessions (default 3) run in real headless Chromium: their step time runs from the
+action (goto/click) until the rerun finished (URL updated, script state notRunning) and the map
+element exists, i.e. what a user waits for. The other sessions are protocol users
+(bench/protocol_user.py): they send the same websocket messages as the browser and wait for the run
+to finish, so the server gets the load of N real users while this 2-core box does not also have to
+render N Streamlit pages (30 Chromium renderers starve the server and measure the load generator,
+not zoo: seen here). The server's own script time per rerun comes from its ZOO_RERUN_LOG.
+Client-side WebGL painting is not timed (it runs on each user's own machine); --webgl turns it on.
+Each browser session has its own context (cold cache, like a first visit). Sharing one context made
+the pages of one Chromium slow each other down (a 0.6 s step took 4-5 s), so they do not.
+
+Prints per N: steps and errors, p50/p95/max per step for browser and protocol sessions, the server's
+rerun times, its peak RSS (sum of VmRSS over its process group, sampled every 0.2 s) and CPU.
+A script, not a test.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -30,6 +42,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.protocol_user import ProtocolUser  # noqa: E402
+
 CHROMIUM = "/usr/lib/chromium/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -37,11 +52,12 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-backgrounding-occluded-windows"]
 IDLE = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 MAP = "[data-testid=stDeckGlJsonChart]"
-SCENARIO = [  # (theme page, indicator option text to pick, other page link text, other page h1)
-    ("vastgoed", None, "Drugsproblematiek", "Drugsproblematiek"),
-    ("drugs", None, "Verdachte transacties", "Verdachte transacties"),
-    ("transacties", None, "Misbruik van vastgoed", "Misbruik van vastgoed"),
+SCENARIO = [  # (theme page, other page: its url path, sidebar link text and h1)
+    ("vastgoed", "drugs", "Drugsproblematiek"),
+    ("drugs", "transacties", "Verdachte transacties"),
+    ("transacties", "vastgoed", "Misbruik van vastgoed"),
 ]
+STEPS = ("open theme page", "change indicator", "change year", "open other page")
 
 
 # --- server ------------------------------------------------------------------------------------
@@ -51,10 +67,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str | None) -> tuple[subprocess.Popen, str, object]:
+def start_server(db: str | None, rerun_log: str) -> tuple[subprocess.Popen, str, object]:
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="zoo-load-", suffix=".log", delete=False)
-    env = dict(os.environ, **({"ZOO_DB": db} if db else {}))
+    env = dict(os.environ, ZOO_RERUN_LOG=rerun_log, **({"ZOO_DB": db} if db else {}))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.address", "127.0.0.1", "--server.port", str(port),
                              "--browser.gatherUsageStats", "false"],
@@ -94,8 +110,8 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def group_rss_mb(pgid: int) -> float:
-    """Sum of VmRSS of every process in process group `pgid` (psutil-free, Linux /proc)."""
+def group_rss_mb(pgids: set[int]) -> float:
+    """Sum of VmRSS of every process in the process groups `pgids` (psutil-free, Linux /proc)."""
     total_kb = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -103,7 +119,7 @@ def group_rss_mb(pgid: int) -> float:
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
             fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) != pgid:  # fields after "comm": state ppid pgrp ...
+            if int(fields[2]) not in pgids:  # fields after "comm": state ppid pgrp ...
                 continue
             for line in Path(f"/proc/{entry}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -113,8 +129,8 @@ def group_rss_mb(pgid: int) -> float:
     return total_kb / 1024
 
 
-def group_cpu_s(pgid: int) -> float:
-    """utime+stime (seconds) of the live processes in process group `pgid`."""
+def group_cpu_s(pgids: set[int]) -> float:
+    """utime+stime (seconds) of the live processes in the process groups `pgids`."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -123,7 +139,7 @@ def group_cpu_s(pgid: int) -> float:
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
             fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) == pgid:
+            if int(fields[2]) in pgids:
                 total += int(fields[11]) + int(fields[12])
         except (OSError, ValueError, IndexError):
             continue
@@ -131,19 +147,19 @@ def group_cpu_s(pgid: int) -> float:
 
 
 class RssSampler(threading.Thread):
-    def __init__(self, pgid: int):
+    def __init__(self, pgids: set[int]):
         super().__init__(daemon=True)
-        self.pgid, self.peak, self._halt = pgid, 0.0, threading.Event()
+        self.pgids, self.peak, self._halt = pgids, 0.0, threading.Event()
 
     def run(self):
         while not self._halt.is_set():
-            self.peak = max(self.peak, group_rss_mb(self.pgid))
+            self.peak = max(self.peak, group_rss_mb(self.pgids))
             self._halt.wait(0.2)
 
     def stop(self) -> float:
         self._halt.set()
         self.join()
-        self.peak = max(self.peak, group_rss_mb(self.pgid))
+        self.peak = max(self.peak, group_rss_mb(self.pgids))
         return self.peak
 
 
@@ -166,67 +182,109 @@ async def pick(page, label: str, option_index: int, timeout_ms: int) -> str:
     return texts[idx]
 
 
-async def session(browser, base: str, i: int, rounds: int, timeout_ms: int, times: list, errors: list):
-    ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
-    page = await ctx.new_page()
-    page.set_default_timeout(timeout_ms)
+class Recorder:
+    """Times and errors of one load level, per kind of session ("browser" or "protocol")."""
 
-    async def timed(name, coro):
+    def __init__(self, think: float):
+        self.think, self.times, self.errors = think, [], []
+
+    async def step(self, kind: str, i: int, name: str, rng: random.Random, action, check=None) -> None:
+        await asyncio.sleep(self.think * rng.uniform(0.5, 1.5))
         t0 = time.perf_counter()
         try:
-            await coro
-            if await page.locator("[data-testid=stException]").count():
-                raise RuntimeError("st.exception on page")
-            times.append((name, time.perf_counter() - t0))
+            await action()
+            if check is not None:
+                await check()
+            self.times.append((kind, name, time.perf_counter() - t0))
         except Exception as exc:  # noqa: BLE001 - counted and reported
-            errors.append(f"session {i} {name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+            self.errors.append(f"{kind} session {i} {name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+
+
+async def browser_session(ctx, base: str, i: int, rounds: int, timeout_ms: int, rec: Recorder) -> None:
+    page = await ctx.new_page()
+    page.set_default_timeout(timeout_ms)
+    rng = random.Random(i)
+
+    async def no_exception():
+        if await page.locator("[data-testid=stException]").count():
+            raise RuntimeError("st.exception on page")
 
     try:
         for r in range(rounds):
-            theme, _, other_link, other_h1 = SCENARIO[(i + r) % len(SCENARIO)]
+            theme, _, other_title = SCENARIO[(i + r) % len(SCENARIO)]
 
             async def open_theme():
                 await page.goto(f"{base}/{theme}", timeout=timeout_ms)
                 await idle(page, timeout_ms)
                 await page.locator(MAP).first.wait_for(timeout=timeout_ms)
 
-            async def change(label, param, index):
-                before = page.url
-                await pick(page, label, index, timeout_ms)
-                await page.wait_for_function("u => location.href !== u", arg=before, timeout=timeout_ms)
-                await idle(page, timeout_ms)
-                await page.locator(MAP).first.wait_for(timeout=timeout_ms)
+            def change(label, index):
+                async def action():
+                    before = page.url
+                    await pick(page, label, index, timeout_ms)
+                    await page.wait_for_function("u => location.href !== u", arg=before, timeout=timeout_ms)
+                    await idle(page, timeout_ms)
+                    await page.locator(MAP).first.wait_for(timeout=timeout_ms)
+                return action
 
             async def other_page():
-                await page.locator("[data-testid=stSidebarNav] a", has_text=other_link).first.click()
-                await page.locator("h1", has_text=other_h1).first.wait_for(timeout=timeout_ms)
+                await page.locator("[data-testid=stSidebarNav] a", has_text=other_title).first.click()
+                await page.locator("h1", has_text=other_title).first.wait_for(timeout=timeout_ms)
                 await idle(page, timeout_ms)
                 await page.locator(MAP).first.wait_for(timeout=timeout_ms)
 
-            await timed("open theme page", open_theme())
-            await timed("change indicator", change("Indicator", "indicator", 1 + (i + r) % 2))
-            await timed("change year", change("Jaar", "year", (i + r) % 3))
-            await timed("open other page", other_page())
+            for name, action in zip(STEPS, (open_theme, change("Indicator", 1 + (i + r) % 2),
+                                            change("Jaar", (i + r) % 3), other_page)):
+                await rec.step("browser", i, name, rng, action, no_exception)
     finally:
-        await ctx.close()
+        await page.close()
 
 
-async def run_level(base: str, n: int, rounds: int, timeout_ms: int, webgl: bool):
+async def protocol_session(base: str, i: int, rounds: int, timeout_ms: int, rec: Recorder) -> None:
+    rng = random.Random(i)
+    async with ProtocolUser(base.replace("http", "ws", 1) + "/_stcore/stream", timeout_ms / 1000) as user:
+        for r in range(rounds):
+            theme, other, _ = SCENARIO[(i + r) % len(SCENARIO)]
+            for name, action in zip(STEPS, (lambda: user.open(theme), lambda: user.choose("Indicator", 1 + (i + r) % 2),
+                                            lambda: user.choose("Jaar", (i + r) % 3), lambda: user.open(other))):
+                await rec.step("protocol", i, name, rng, action)
+
+
+async def run_level(base: str, n: int, browsers: int, rounds: int, timeout_ms: int, webgl: bool, think: float,
+                    ramp: float) -> tuple[Recorder, float]:
+    """n sessions arriving over `ramp` seconds: the first `browsers` in headless Chromium, the rest
+    protocol users (bench/protocol_user.py)."""
     from playwright.async_api import async_playwright
 
     args = ARGS + (["--enable-unsafe-swiftshader"] if webgl else ["--disable-webgl", "--disable-3d-apis"])
+    rec = Recorder(think)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        times, errors = [], []
         t0 = time.perf_counter()
-        # Stagger arrivals a little (people do not click in the same millisecond).
-        async def delayed(i):
-            await asyncio.sleep(i * 0.1)
-            await session(browser, base, i, rounds, timeout_ms, times, errors)
-        await asyncio.gather(*(delayed(i) for i in range(n)))
+
+        async def arrive(i):
+            await asyncio.sleep(ramp * i / max(n, 1))
+            if i >= browsers:
+                await protocol_session(base, i, rounds, timeout_ms, rec)
+                return
+            ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
+            try:
+                await browser_session(ctx, base, i, rounds, timeout_ms, rec)
+            finally:
+                await ctx.close()
+        await asyncio.gather(*(arrive(i) for i in range(n)))
         wall = time.perf_counter() - t0
         await browser.close()
-    return times, errors, wall
+    return rec, wall
+
+
+def server_reruns_ms(rerun_log: str | None, offset: int) -> list[float]:
+    """Server-side rerun times (ms) logged after byte `offset` of the server's ZOO_RERUN_LOG."""
+    if not rerun_log or not os.path.exists(rerun_log):
+        return []
+    with open(rerun_log, encoding="utf-8") as handle:
+        handle.seek(offset)
+        return [json.loads(line)["ms"] for line in handle if line.strip()]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -250,52 +308,82 @@ def main() -> int:
                     help="niceness of this script and its Chromium (default 10): on a shared box the server keeps "
                          "CPU priority, as if the browsers ran on the users' own machines; 0 = off")
     ap.add_argument("--webgl", action="store_true", help="let maps paint (SwiftShader) in every page")
+    ap.add_argument("--think", type=float, default=2.0, help="mean seconds between a session's steps (default 2)")
+    ap.add_argument("--ramp", type=float, default=None, help="seconds over which sessions arrive (default N/2)")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="app processes to start; more than 1 puts deploy/nginx.conf (sticky) in front")
+    ap.add_argument("--browsers", type=int, default=3,
+                    help="sessions that run in headless Chromium (default 3); the others are protocol users")
+    ap.add_argument("--rerun-log", help="with --url: the server's ZOO_RERUN_LOG file, for its rerun times")
     a = ap.parse_args()
     levels = a.n or [1, 10, 30]
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"{CHROMIUM} missing: run scripts/setup")
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt("SIGTERM")))
-    proc = log = None
+    servers, nginx_proc, rerun_log = [], None, a.rerun_log
     if a.url:
-        base, pgid = a.url.rstrip("/"), a.pid
+        base, pgids = a.url.rstrip("/"), ({a.pid} if a.pid else set())
     else:
-        proc, base, log = start_server(a.db)
-        pgid = proc.pid
+        rerun_log = tempfile.NamedTemporaryFile(prefix="zoo-reruns-", suffix=".jsonl", delete=False).name
+        servers = [start_server(a.db, rerun_log) for _ in range(a.replicas)]
+        pgids = {proc.pid for proc, _, _ in servers}
+        base = servers[0][1]
+        if a.replicas > 1:  # deploy/nginx.conf in front, as in production (tests/deploy/nginx.py runs it)
+            from tests.browser.helpers import free_port as nginx_port
+            from tests.deploy import nginx
+            listen = nginx_port()
+            nginx_proc = nginx.start_nginx(Path(tempfile.mkdtemp(prefix="zoo-nginx-")), listen,
+                                           [int(b.rsplit(":", 1)[1]) for _, b, _ in servers])
+            base = f"http://127.0.0.1:{listen}"
     if a.client_nice > 0:
         os.nice(a.client_nice)  # after the server started: it keeps niceness 0; Chromium inherits ours
-    print(f"server {base}  pgid {pgid}  idle RSS {group_rss_mb(pgid):.0f} MB" if pgid else f"server {base}")
+    print(f"{base}: {max(len(servers), 1)} app process(es){' behind nginx' if nginx_proc else ''}, "
+          f"idle RSS {group_rss_mb(pgids):.0f} MB" if pgids else f"server {base}")
     ok = True
     try:
         if not a.no_warm:  # a server that has been up a while has warm caches for the common views
             t = time.perf_counter()
-            _, werr, _ = asyncio.run(run_level(base, len(SCENARIO), 1, int(a.timeout * 1000), a.webgl))
-            print(f"warm-up: {len(SCENARIO)} sessions in {time.perf_counter() - t:.1f} s, {len(werr)} errors")
-        print(f"{'N':>3} {'steps':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'wall s':>7} {'RSS MB':>7} {'srvCPU s':>8}")
+            warm, _ = asyncio.run(run_level(base, len(SCENARIO), len(SCENARIO), 1, int(a.timeout * 1000), a.webgl,
+                                            0.0, 0.0))
+            print(f"warm-up: {len(SCENARIO)} sessions in {time.perf_counter() - t:.1f} s, {len(warm.errors)} errors")
+        print(f"think {a.think:g} s per step (+-50%); up to {a.browsers} sessions in Chromium (on this box, niced), "
+              "the others protocol users; server = script time per rerun (its ZOO_RERUN_LOG)")
         for n in levels:
-            sampler = RssSampler(pgid) if pgid else None
+            sampler = RssSampler(pgids) if pgids else None
             if sampler:
                 sampler.start()
-            cpu0 = group_cpu_s(pgid) if pgid else float("nan")
-            times, errors, wall = asyncio.run(run_level(base, n, a.rounds, int(a.timeout * 1000), a.webgl))
+            cpu0 = group_cpu_s(pgids) if pgids else float("nan")
+            offset = os.path.getsize(rerun_log) if rerun_log and os.path.exists(rerun_log) else 0
+            ramp = n / 2 if a.ramp is None else a.ramp
+            rec, wall = asyncio.run(run_level(base, n, min(a.browsers, n), a.rounds, int(a.timeout * 1000), a.webgl,
+                                              a.think, ramp))
+            reruns = [ms / 1000 for ms in server_reruns_ms(rerun_log, offset)]
             peak = sampler.stop() if sampler else float("nan")
-            cpu = (group_cpu_s(pgid) - cpu0) if pgid else float("nan")
-            vals = [t for _, t in times]
-            print(f"{n:>3} {len(vals):>6} {len(errors):>6} {pct(vals, 50):>7.2f} {pct(vals, 95):>7.2f} "
-                  f"{max(vals, default=float('nan')):>7.2f} {wall:>7.1f} {peak:>7.0f} {cpu:>8.1f}")
-            by_step = {}
-            for name, t in times:
-                by_step.setdefault(name, []).append(t)
-            for name, ts in by_step.items():
-                print(f"      {name:<18} p50 {pct(ts, 50):.2f}  p95 {pct(ts, 95):.2f}  (n={len(ts)})")
-            for e in errors[:10]:
+            cpu = (group_cpu_s(pgids) - cpu0) if pgids else float("nan")
+            print(f"N={n}: {len(rec.times)} steps, {len(rec.errors)} errors, wall {wall:.1f} s, app peak RSS (all replicas) "
+                  f"{peak:.0f} MB, server CPU {cpu:.1f} s")
+            print(f"      {'':<28} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+            rows = [(f"{kind}: {name}", [t for k, s_, t in rec.times if k == kind and s_ == name])
+                    for kind in ("browser", "protocol") for name in STEPS]
+            rows += [(f"{kind}: all steps", [t for k, _, t in rec.times if k == kind]) for kind in ("browser", "protocol")]
+            rows += [("server rerun (script time)", reruns)]
+            for label, values in rows:
+                if values:
+                    print(f"      {label:<28} {len(values):>5} {pct(values, 50):>7.2f} {pct(values, 95):>7.2f} "
+                          f"{max(values):>7.2f}")
+            for e in rec.errors[:10]:
                 print("      ERROR", e)
-            ok = ok and not errors
+            ok = ok and not rec.errors
     finally:
-        if proc is not None:
+        if nginx_proc is not None:
+            nginx.stop(nginx_proc)
+        for proc, _, log in servers:
             stop_server(proc)
             log.close()
             os.unlink(log.name)
+        if servers:
+            os.unlink(rerun_log)
     return 0 if ok else 1
 
 
