@@ -41,3 +41,32 @@ def trend_chart(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
                  alt.Tooltip("status:N", title="Status")],
     )
     return alt.layer(line, gaps).properties(height=280)
+
+
+def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: set[str]) -> alt.LayerChart:
+    """Published pairs only; median reference lines; the chosen gemeente's areas highlighted; a brush."""
+    pub = frame[frame["pair_status"] == "published"]
+    data = pd.DataFrame({"area_code": pub["area_code"], "gebied": pub["name"], "x": pub["x"], "y": pub["y"],
+                         "gekozen": ["gekozen gemeente" if (c in highlight or g in highlight) else "overig"
+                                     for c, g in zip(pub["area_code"], pub["gemeente_code"])]})
+    brush = alt.selection_interval(name="brush", encodings=["x", "y"])
+    base = alt.Chart(data)
+    points = base.mark_circle(size=28, opacity=0.7).encode(
+        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.condition(brush, alt.Color("gekozen:N", title=None,
+                                             scale=alt.Scale(domain=["gekozen gemeente", "overig"],
+                                                             range=["#c0392b", "#4a6fa5"]),
+                                             legend=alt.Legend(orient="bottom")),
+                            alt.value("#cccccc")),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("x:Q", title="X", format=",.2f"),
+                 alt.Tooltip("y:Q", title="Y", format=",.2f")],
+    ).add_params(brush)
+    chosen = base.transform_filter(alt.datum.gekozen == "gekozen gemeente").mark_circle(
+        size=60, color="#c0392b", stroke="black", strokeWidth=0.6).encode(x="x:Q", y="y:Q")
+    layers = [points, chosen]
+    if len(pub):
+        med = pd.DataFrame({"mx": [float(pub["x"].median())], "my": [float(pub["y"].median())]})
+        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(x="mx:Q"))
+        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(y="my:Q"))
+    return alt.layer(*layers).properties(height=420)

@@ -6,7 +6,6 @@ never placed. Every total that involves a suppressed cell comes from the checked
 """
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -102,35 +101,6 @@ def brushed_codes(selection: dict | None, frame: pd.DataFrame) -> list[str]:
                 return []
             mask &= pub[col].between(lo, hi)
     return list(pub.loc[mask, "area_code"])
-
-
-def scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: set[str]) -> alt.LayerChart:
-    """Published pairs only; median reference lines; the chosen gemeente's areas highlighted; a brush."""
-    pub = frame[frame["pair_status"] == "published"]
-    data = pd.DataFrame({"area_code": pub["area_code"], "gebied": pub["name"], "x": pub["x"], "y": pub["y"],
-                         "gekozen": ["gekozen gemeente" if (c in highlight or g in highlight) else "overig"
-                                     for c, g in zip(pub["area_code"], pub["gemeente_code"])]})
-    brush = alt.selection_interval(name="brush", encodings=["x", "y"])
-    base = alt.Chart(data)
-    points = base.mark_circle(size=28, opacity=0.7).encode(
-        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.condition(brush, alt.Color("gekozen:N", title=None,
-                                             scale=alt.Scale(domain=["gekozen gemeente", "overig"],
-                                                             range=["#c0392b", "#4a6fa5"]),
-                                             legend=alt.Legend(orient="bottom")),
-                            alt.value("#cccccc")),
-        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("x:Q", title="X", format=",.2f"),
-                 alt.Tooltip("y:Q", title="Y", format=",.2f")],
-    ).add_params(brush)
-    chosen = base.transform_filter(alt.datum.gekozen == "gekozen gemeente").mark_circle(
-        size=60, color="#c0392b", stroke="black", strokeWidth=0.6).encode(x="x:Q", y="y:Q")
-    layers = [points, chosen]
-    if len(pub):
-        med = pd.DataFrame({"mx": [float(pub["x"].median())], "my": [float(pub["y"].median())]})
-        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(x="mx:Q"))
-        layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(y="my:Q"))
-    return alt.layer(*layers).properties(height=420)
 
 
 def _value_text(v, s, ind) -> str:
@@ -238,11 +208,11 @@ def render() -> None:
     st.caption(f"{scope_label}: {corr.n_used} gebieden met twee gepubliceerde waarden in de grafiek; "
                f"{corr.n_suppressed} gebieden met een geheime waarde (x) en {corr.n_missing} zonder waarde (.) "
                "zijn weggelaten. Stippellijnen: mediaan. Sleep een rechthoek om gebieden te selecteren.")
-    chart = scatter(frame, f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})",
-                    set() if combine.SCOPES[scope][1] else {gemeente})
+    spec = cache.combine_scatter_spec(v, x, sbi_x, y, sbi_y, year, scope, gemeente,
+                                      f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})")
     # The key names the view: a brush drawn on other axes must not carry over to a new view.
     view_key = "|".join(map(str, (x, sbi_x, y, sbi_y, year, scope, gemeente)))
-    event = st.altair_chart(chart, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
+    event = st.vega_lite_chart(spec, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     brushed = brushed_codes(dict(selection) if selection else None, frame)
 
