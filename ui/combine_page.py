@@ -285,8 +285,11 @@ def render() -> None:
                      width="stretch", height=240)
 
     # --- combined table, download, share -------------------------------------------------------------
-    with st.expander("Gecombineerde tabel"):
-        st.dataframe(_pairs_table(frame, ix, iy), hide_index=True, width="stretch", height=360)
+    # Thousands of rows: sent and drawn only when someone opens the panel (the download has them all).
+    table_panel = st.expander("Gecombineerde tabel", key=K + "pairs_table", on_change="rerun")
+    with table_panel:
+        if table_panel.open:
+            st.dataframe(_pairs_table(frame, ix, iy), hide_index=True, width="stretch", height=360)
     export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
     key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
     csv_bytes = cache.csv_download(v, key, export)

@@ -132,6 +132,11 @@ def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch, 
         at = open_page("combine", params)
         assert not at.exception, (params, [e.value for e in at.exception])
         assert not [w.value for w in at.warning if "Ongeldige" in w.value], params
+        at.session_state["combine:class_totals"] = True  # open the lazy panels: their tables too
+        at.session_state["combine:pairs_table"] = True
+        downloads.clear()
+        at.run()
+        assert len([df for df in at.dataframe if len(df.value) > 0]) >= 3, params
         text = all_text(at)
         assert MARK not in text and "987.654" not in text, params
         assert "geheim" in text
