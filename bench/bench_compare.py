@@ -1,11 +1,14 @@
 """Every page against a bare Streamlit baseline (bench/baseline_app.py) with the same map and chart.
 
+The theme pages, home and profiel are compared with the baseline's gemeente choropleth and trend chart;
+the combine page with its ?view=combine (the same wijk map and X/Y scatter, drawn plainly).
 Per page: server script time (AppTest, in-process: cold = first run of the page in this process,
 warm = median of later reruns and of a "Jaar" change where the page has one), bytes sent to the
 browser (sum of the websocket frames the browser received, from navigation to painted), time from
 navigation / "Jaar" change to painted in headless Chromium (map canvas and first chart painted and
 stable; the time of the first of the stable screenshots, so +- one poll of ~0.3 s; the warm figures
-are medians of 3 visits, each with one "Jaar" change), and the server's VmRSS after the page. Ratios are ours / baseline; the target is <= 1.3x for every page.
+are medians of 3 visits, each with one "Jaar" change), and the server's VmRSS after the page.
+Ratios are ours / baseline; the target is <= 1.3x for every page.
 Noisy on a shared 2-core machine: the load average is printed with the figures.
 Usage: ZOO_DB=/tmp/dev/release.duckdb .venv/bin/python bench/bench_compare.py [--pages home,drugs]
 """
@@ -27,6 +30,12 @@ PAGES = {"home": "pages/home.py", "vastgoed": "pages/vastgoed.py", "drugs": "pag
          "transacties": "pages/transacties.py", "branches": "pages/branches.py", "combine": "pages/combine.py",
          "profiel": "pages/profiel.py"}
 BASELINE = "baseline"
+BASELINE_COMBINE = "baseline_combine"  # bench/baseline_app.py?view=combine: the combine page's map and chart
+BASELINES = {BASELINE: "", BASELINE_COMBINE: "?view=combine"}
+
+
+def baseline_for(page: str) -> str:
+    return BASELINE_COMBINE if page == "combine" else BASELINE
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
 
@@ -43,11 +52,13 @@ def ms(t0: float) -> float:
 
 def server_times(name: str) -> dict:
     from streamlit.testing.v1 import AppTest
-    script = REPO / ("bench/baseline_app.py" if name == BASELINE else "app.py")
+    script = REPO / ("bench/baseline_app.py" if name in BASELINES else "app.py")
     at = AppTest.from_file(str(script), default_timeout=180)
+    if name == BASELINE_COMBINE:
+        at.query_params["view"] = "combine"
     t0 = time.perf_counter()
     at.run()
-    if name not in (BASELINE, "home"):
+    if name not in (*BASELINES, "home"):
         t0 = time.perf_counter()
         at.switch_page(PAGES[name]).run()
     cold = ms(t0)
@@ -116,7 +127,7 @@ class Frames:
 def browser_figures(browser, base: str, name: str, pid: int, warm_runs: int = 3) -> dict:
     """Cold: the first visit of the page on this server; warm: the median of `warm_runs` later visits
     (each in a fresh browser context) and of one "Jaar" change in each."""
-    path = "/" if name in (BASELINE, "home") else f"/{name}"
+    path = "/" + BASELINES[name] if name in BASELINES else "/" if name == "home" else f"/{name}"
     samples: dict[str, list[float]] = {}
     for run in ["cold"] + ["warm"] * warm_runs:
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -162,7 +173,8 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    names = [BASELINE] + [p for p in args.pages.split(",") if p]
+    pages = [p for p in args.pages.split(",") if p]
+    names = sorted({baseline_for(p) for p in pages}) + pages
     db = os.environ.get("ZOO_DB")
     if not db:
         sys.exit("set ZOO_DB to a release (e.g. /tmp/dev/release.duckdb)")
@@ -182,7 +194,8 @@ def main() -> None:
         pw = sync_playwright().start()
         chrome = pw.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
         try:
-            for script, group in [("bench/baseline_app.py", [BASELINE]), ("app.py", names[1:])]:
+            for script, group in [("bench/baseline_app.py", [n for n in names if n in BASELINES]),
+                                  ("app.py", pages)]:
                 before = set(helpers._live)
                 with helpers.streamlit_server(REPO / script, env={"ZOO_DB": db}, timeout_s=60) as base:
                     pid = _server_pid(before)
@@ -199,8 +212,8 @@ def main() -> None:
 
     print(f"\nratio to baseline (target <= 1.30x)  ({load()})")
     print(f"{'page':<12} {'srv warm':>9} {'srv Jaar':>9} {'nav warm':>9} {'nav cold':>9} {'Jaar':>9} {'bytes':>9} {'RSS':>9}")
-    sb, bb = server[BASELINE], browser.get(BASELINE, {})
-    for name in names[1:]:
+    for name in pages:
+        sb, bb = server[baseline_for(name)], browser.get(baseline_for(name), {})
         s, b = server[name], browser.get(name, {})
         print(f"{name:<12} {ratio(s['warm'], sb['warm']):>9} {ratio(s['change'], sb['change']):>9} "
               f"{ratio(b.get('nav_warm'), bb.get('nav_warm')):>9} {ratio(b.get('nav_cold'), bb.get('nav_cold')):>9} "

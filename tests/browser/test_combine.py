@@ -32,6 +32,24 @@ def _clip_painted(page, locator, tolerance: int = 8) -> int:
     return sum(diff.histogram()[tolerance + 1:])
 
 
+def _plot_area(canvas) -> tuple[float, float, float, float]:
+    """Page coordinates (left, top, right, bottom) of a Vega canvas' plotting area: the outermost rows
+    and columns that are mostly light-grey grid line."""
+    box = canvas.bounding_box()
+    img = Image.open(io.BytesIO(canvas.screenshot(timeout=60_000))).convert("L")
+    scale = img.width / box["width"]
+    pixels = img.load()
+    grey = lambda v: 205 <= v <= 245  # noqa: E731 - Vega's default grid colour, antialiased
+
+    def grid_lines(length, across, at):
+        return [i for i in range(across) if sum(grey(at(i, j)) for j in range(0, length, 2)) > 0.25 * length / 2]
+    rows = grid_lines(img.width, img.height, lambda y, x: pixels[x, y])
+    cols = grid_lines(img.height, img.width, lambda x, y: pixels[x, y])
+    assert rows and cols, "no grid lines found in the scatter"
+    return (box["x"] + min(cols) / scale, box["y"] + min(rows) / scale,
+            box["x"] + max(cols) / scale, box["y"] + max(rows) / scale)
+
+
 def test_scatter_and_bivariate_map_paint(page, app_server):
     goto(page, app_server, "/combine", timeout_ms=90_000)  # default: all 3,393 wijken, cold caches
     expect(page.locator("h1", has_text="Indicatoren combineren").first).to_be_visible()
@@ -67,14 +85,10 @@ def test_brush_drag_selects_areas_and_outlines_them_on_the_map(page, app_server)
 
     chart.evaluate("e => e.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(300)
-    grids = chart.locator("g.role-axis-grid")
-    boxes = [grids.nth(i).bounding_box() for i in range(grids.count())]
-    boxes = [b for b in boxes if b and b["width"] > 0 and b["height"] > 0]
-    assert boxes, "no plot area found in the scatter"
-    left, top = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
-    right, bottom = max(b["x"] + b["width"] for b in boxes), max(b["y"] + b["height"] for b in boxes)
-    assert right - left > 200 and bottom - top > 100
-    # Drag across most of the plotting area (inside the axes): a brush over nearly all points.
+    # The scatter is drawn on a canvas (no SVG to inspect): find the plotting area from its grid lines,
+    # then drag across most of it: a brush over nearly all points.
+    left, top, right, bottom = _plot_area(chart.locator("canvas.marks").first)
+    assert right - left > 200 and bottom - top > 100, (left, top, right, bottom)
     x0, y0 = left + 2, top + 2
     x1, y1 = right - 2, bottom - 2
     page.mouse.move(x0, y0)

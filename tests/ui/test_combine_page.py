@@ -31,6 +31,8 @@ def test_default_view_renders_scatter_and_bivariate_map(release_db):
     assert charts, "scatter missing"
     spec = json.loads(charts[0].proto.spec)
     assert "brush" in json.dumps(spec.get("params", [])) + json.dumps(spec.get("layer", []))
+    # ~2,000 SVG circles re-created on every year change cost seconds in the browser; canvas does not.
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"
     feats = _features(at)
     n_wijken = len(Release(release_db).areas("wijk"))
     assert len(feats) == n_wijken
