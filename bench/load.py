@@ -330,9 +330,8 @@ def main() -> int:
         pgids = {proc.pid for proc, _, _ in servers}
         base = servers[0][1]
         if a.replicas > 1:  # deploy/nginx.conf in front, as in production (tests/deploy/nginx.py runs it)
-            from tests.browser.helpers import free_port as nginx_port
             from tests.deploy import nginx
-            listen = nginx_port()
+            listen = free_port()
             nginx_proc = nginx.start_nginx(Path(tempfile.mkdtemp(prefix="zoo-nginx-")), listen,
                                            [int(b.rsplit(":", 1)[1]) for _, b, _ in servers])
             base = f"http://127.0.0.1:{listen}"

@@ -191,9 +191,7 @@ def combine_scatter_spec(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: i
     from zoo_core import combine
     frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
     highlight = set() if combine.SCOPES[scope][1] else {gemeente}
-    spec = charts.combine_scatter(frame, x_title, y_title, highlight).to_dict()
-    spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
-    return spec
+    return charts.combine_scatter(frame, x_title, y_title, highlight).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

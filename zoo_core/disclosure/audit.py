@@ -212,7 +212,6 @@ class _ComponentLP:
 
     def __init__(self, constraints: csr_matrix, rhs: np.ndarray, equation_ids: np.ndarray) -> None:
         self.equation_ids = np.asarray(equation_ids)  # row of this LP -> row of the full equation system
-        self.pinned_by: dict[int, set[int]] = {}  # var -> equations with a nonzero dual in its own LPs
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)  # the build runs one process per core already
@@ -225,14 +224,16 @@ class _ComponentLP:
             self.highs.addRows(len(rhs), rhs, rhs, constraints.nnz, constraints.indptr[:-1].astype(np.int32),
                                constraints.indices.astype(np.int32), constraints.data.astype(np.float64))
 
-    def _optimum(self, var: int, sense, witness: _Witnesses | None = None) -> float:
+    def _optimum(self, var: int, sense, witness: _Witnesses) -> float:
         self.highs.changeColCost(var, 1.0)
         self.highs.changeObjectiveSense(sense)
         optimum = self._solve(witness, var)
         self.highs.changeColCost(var, 0.0)
         return optimum
 
-    def _solve(self, witness: _Witnesses | None, var: int | None = None) -> float:
+    def _solve(self, witness: _Witnesses, var: int | None = None) -> float:
+        """Run the LP; its solution widens `witness`, and when it optimises one cell `var`, the
+        equations with a nonzero dual are recorded as pinning that cell."""
         self.highs.run()
         status = self.highs.getModelStatus()  # read before changing the model: that resets it
         if status == highspy.HighsModelStatus.kUnknown:
@@ -245,11 +246,11 @@ class _ComponentLP:
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit LP ended with {self.highs.modelStatusToString(status)}")
         solution = self.highs.getSolution()
-        if witness is not None and not witness.exact:
+        if not witness.exact:
             witness.add(np.asarray(solution.col_value))
         if var is not None:
             duals = np.asarray(solution.row_dual)
-            self.pinned_by.setdefault(var, set()).update(self.equation_ids[np.abs(duals) > 1e-9].tolist())
+            witness.pin(var, self.equation_ids[np.abs(duals) > 1e-9])
         return self.highs.getInfo().objective_function_value
 
     def _nested(self, a: int, b: int) -> bool:
@@ -267,9 +268,7 @@ class _ComponentLP:
         return np.setdiff1d(cells, [var])
 
     def _settle(self, witness: _Witnesses, variables: np.ndarray, min_open: int) -> None:
-        """Widen the witness range of `variables` until each passes, or is exact (two LPs) and fails;
-        self.pinned_by collects the equations behind the exact ones."""
-        self.pinned_by.clear()
+        """Widen the witness range of `variables` until each passes, or is exact (two LPs) and fails."""
         if not witness.exact and len(variables) > 2:
             self._bulk_witnesses(witness, variables, min_open)
         for var in witness.open_among(variables):
@@ -302,9 +301,6 @@ class _ComponentLP:
         self._solve(witness)
         self.highs.changeColsCost(len(variables), variables, np.zeros(len(variables)))
 
-    def _pinned(self, var: int) -> tuple[int, ...]:
-        return tuple(sorted(self.pinned_by.get(var, ())))
-
     def intervals(self, table: CellTable, cells: np.ndarray, is_primary: np.ndarray | None = None
                   ) -> list[tuple[float, float, int | None, tuple[int, ...]]]:
         """(lower, upper, insider, pinned_by) per cell: the narrowest interval over the outside attacker and,
@@ -313,7 +309,7 @@ class _ComponentLP:
         required = None if is_primary is None else _required(table, cells, is_primary)
         outside = _Witnesses(table.values[cells], required)
         self._settle(outside, np.arange(self.n, dtype=np.int32), BULK_MIN_OPEN)
-        result = [(float(lo), float(hi), None, self._pinned(var)) for var, (lo, hi) in
+        result = [(float(lo), float(hi), None, outside.pinned(var)) for var, (lo, hi) in
                   enumerate(zip(outside.low, outside.high))]
         if table.measure != "magnitude":
             return result
@@ -336,7 +332,7 @@ class _ComponentLP:
             for other in others:
                 lo, hi = float(insider.low[other]), float(insider.high[other])
                 if hi - lo < result[other][1] - result[other][0]:
-                    result[other] = (lo, hi, int(cell), self._pinned(int(other)))
+                    result[other] = (lo, hi, int(cell), insider.pinned(int(other)))
         return result
 
 
@@ -350,10 +346,17 @@ class _Witnesses:
         self.exact = required is None
         # The margin covers the LP's feasibility tolerance on a witness.
         self.min_width = None if self.exact else _min_width(values, required) + _exact_width(values)
+        self._pinned_by: dict[int, set[int]] = {}  # var -> equations with a nonzero dual in its own LPs
 
     def add(self, solution: np.ndarray) -> None:
         np.minimum(self.low, solution, out=self.low)
         np.maximum(self.high, solution, out=self.high)
+
+    def pin(self, var: int, equations: np.ndarray) -> None:
+        self._pinned_by.setdefault(var, set()).update(equations.tolist())
+
+    def pinned(self, var: int) -> tuple[int, ...]:
+        return tuple(sorted(self._pinned_by.get(var, ())))
 
     def open_among(self, variables) -> np.ndarray:
         """The variables whose range is not yet wide enough."""
