@@ -9,7 +9,8 @@ Protection only needs to know that each interval is wide enough, not how wide it
 `exact=False` every optimal LP solution is kept as a witness: a feasible table, so the smallest and
 largest value a cell takes over the witnesses (and the true table) lie inside its true interval. A
 cell whose witness range already passes the check needs no LPs of its own; the others get their two
-exact LPs, so failures (and the repair that follows) are the same as with exact intervals. At scale,
+exact LPs, so the failures are the same as with exact intervals (the pinning equations a failure names
+come from LP duals, which need not be unique, so repair may pick other cells than after an exact audit). At scale,
 where nearly every buurt is hidden, this removes most LPs.
 """
 from __future__ import annotations
