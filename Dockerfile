@@ -23,8 +23,9 @@ RUN pip install -r requirements.txt
 
 COPY --chown=root:root . .
 # The demo release is built at image build time (read-only afterwards); data/ stays writable for
-# the zoo user so a new release can be dropped in by atomic rename through a mounted volume.
-RUN python -m zoo_core build --out /app/data/release.duckdb --quiet \
+# the zoo user so a new release can be dropped in by atomic rename through a mounted volume. The
+# build keeps no confidential base (--no-base): the image holds the release only.
+RUN python -m zoo_core build --out /app/data/release.duckdb --no-base --quiet \
  && chown -R zoo:zoo /app/data \
  && chmod +x scripts/serve
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from zoo_core.disclosure import (CellTable, DerivedChecker, audit, load_rule_sets,  # noqa: E402
+from zoo_core.disclosure import (CellTable, audit, load_rule_sets,  # noqa: E402
                                  primary_suppression, protect)
 from zoo_core.disclosure.synthetic import synthetic_area_table  # noqa: E402
 
@@ -58,35 +58,8 @@ def bench_protect(name: str, table: CellTable) -> np.ndarray:
     return result.suppressed
 
 
-def bench_derived(table: CellTable, suppressed: np.ndarray) -> None:
-    rng = np.random.default_rng(5)
-    gemeente_relations = [(total, members) for total, members in table.relations
-                          if table.keys[total].startswith("GM") and suppressed[members].sum() >= 2]
-    with tempfile.TemporaryDirectory() as folder:
-        checker = DerivedChecker(Path(folder) / "ledger.jsonl")
-        times, released, audited = [], 0, []
-        for _ in range(200):
-            total, members = gemeente_relations[rng.integers(len(gemeente_relations))]
-            chosen = rng.choice(members, rng.integers(1, len(members) + 1), replace=False)
-            if rng.random() < 0.2:  # selections spanning several gemeenten, some of them hidden
-                gemeenten = np.flatnonzero([key.startswith("GM") for key in table.keys])
-                chosen = rng.choice(gemeenten, 5, replace=False)
-            result, seconds = timed(checker.check, "bench", table, suppressed, {int(c): 1.0 for c in chosen})
-            times.append(seconds)
-            released += result.released
-            if suppressed[chosen].any() and (result.released or "prijsgeven" in result.reason):
-                audited.append(seconds)  # reached the LP audit (not refused by the primary rules)
-        times, audited = np.array(times) * 1000, np.array(audited) * 1000
-        ledger_size = len((Path(folder) / "ledger.jsonl").read_text().splitlines())
-    print(f"DerivedChecker.check over 200 random selections: median {np.median(times):.1f} ms, "
-          f"p95 {np.percentile(times, 95):.1f} ms, max {times.max():.1f} ms; "
-          f"{released} released, ledger holds {ledger_size}; the {len(audited)} that needed an LP audit: "
-          f"median {np.median(audited):.1f} ms, max {audited.max():.1f} ms")
-
-
 if __name__ == "__main__":
     rules = load_rule_sets()
     counts = synthetic_area_table(rules["persons"], seed=1)
-    count_pattern = bench_protect("counts (persons)", counts)
+    bench_protect("counts (persons)", counts)
     bench_protect("magnitudes (euros, p=15)", magnitude_version(counts, rules["euros"]))
-    bench_derived(counts, count_pattern)

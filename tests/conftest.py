@@ -20,12 +20,28 @@ def release_db(tmp_path_factory) -> Path:
     """
     if os.environ.get("ZOO_TEST_DB"):
         return Path(os.environ["ZOO_TEST_DB"]).resolve()
-    out = tmp_path_factory.mktemp("release") / "release.duckdb"
-    cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out)]
+    folder = tmp_path_factory.mktemp("release")
+    out = folder / "release.duckdb"
+    # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
+    cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out), "--seed", "20241",
+           "--base", str(folder / "confidential" / "base.duckdb")]
     rc = subprocess.run(cmd, cwd=REPO, timeout=300).returncode
     if rc != 0:  # its stderr is shown under "Captured stderr setup"
         pytest.fail(f"release build failed (exit {rc}): {' '.join(cmd)}", pytrace=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def base_db(release_db) -> Path:
+    """The confidential base of the test release (build side only: attacker tests need the truth).
+    With ZOO_TEST_DB, ZOO_TEST_BASE names it (default: build/base.duckdb)."""
+    if os.environ.get("ZOO_TEST_DB"):
+        path = Path(os.environ.get("ZOO_TEST_BASE", REPO / "build" / "base.duckdb"))
+    else:
+        path = release_db.parent / "confidential" / "base.duckdb"
+    if not path.exists():
+        pytest.fail(f"confidential base {path} missing (set ZOO_TEST_BASE)", pytrace=False)
+    return path
 
 
 # One Chromium for the whole session, shared by tests/browser and tests/deploy: Playwright's sync API

@@ -171,7 +171,7 @@ def _aggregator(path: str, v: str):
 
 
 def aggregator(v: str):
-    """The checked-aggregate service of the current release (its ledger sits next to the release)."""
+    """Derived totals of the current release, from its published cells only."""
     return _aggregator(str(release_path()), v)
 
 
@@ -197,7 +197,6 @@ def combine_scatter_spec(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: i
 @st.cache_data(show_spinner=False, max_entries=128)
 def combine_class_totals(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str,
                          gemeente: str | None) -> pd.DataFrame:
-    """Checked X and Y totals per bivariate class. Safe to cache: the ledger only grows, so a released
-    total stays released with the same value and a refused one stays refused."""
+    """X and Y totals per bivariate class, derived from published cells only (a function of the release)."""
     frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
     return aggregator(v).class_totals(frame, x, sbi_x, y, sbi_y, year)

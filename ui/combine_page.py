@@ -2,7 +2,8 @@
 
 Thin: widgets in, zoo_core.combine calls (through ui.cache), charts out. Only published pairs reach
 the scatter; an area where X or Y is suppressed is its own "geheim" class on the map and is counted,
-never placed. Every total that involves a suppressed cell comes from the checked Aggregator.
+never placed. Every new total comes from the Aggregator, which derives it from published cells only
+(exact, or the range they allow).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ BIVARIATE = {
 GEHEIM_COLOR = maps.SUPPRESSED_COLOR
 MISSING_COLOR = [255, 255, 255]
 BRUSH_COLOR = [255, 200, 0]
+RANGE_NOTE = ("Totalen worden alleen uit gepubliceerde cijfers afgeleid. Liggen ze daarmee vast, dan staat er "
+              "één getal; anders het bereik dat de gepubliceerde cijfers toelaten (\"tussen ... en ...\"); "
+              "x als ook dat bereik niet begrensd is.")
 TOOLTIP = {"html": "<b>{n}</b><br/>X: {wx}<br/>Y: {wy}<br/>Klasse: {k}",
            "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px"}}
 
@@ -240,11 +244,9 @@ def render() -> None:
     st.markdown("**Hoog-hoog: bovenste derde voor X én Y**")
     st.dataframe(_pairs_table(hh, ix, iy), hide_index=True, width="stretch", height=240)
 
-    # --- class totals (checked) -------------------------------------------------------------------
-    # Checked totals cost LP audits and are recorded in the ledger, where they constrain every later
-    # aggregate: compute them only when someone opens the panel.
-    class_panel = st.expander("Totalen per klasse (gecontroleerd op onthulling)", key=K + "class_totals",
-                              on_change="rerun")
+    # --- class totals (from published cells only) --------------------------------------------------
+    # Two LPs per total: computed only when someone opens the panel.
+    class_panel = st.expander("Totalen per klasse", key=K + "class_totals", on_change="rerun")
     with class_panel:
         totals = (cache.combine_class_totals(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
                   if class_panel.open else pd.DataFrame())
@@ -254,8 +256,7 @@ def render() -> None:
                 f"X: {ix.name}": [a.text(ix.decimals, ix.unit) for a in totals["x"]],
                 f"Y: {iy.name}": [a.text(iy.decimals, iy.unit) for a in totals["y"]],
             }), hide_index=True, width="stretch")
-        st.caption("Een klasse met geheime gebieden wordt alleen getoond als het totaal samen met alles wat al "
-                   "gepubliceerd is geen geheime waarde prijsgeeft; anders staat er x — geheim met de reden.")
+        st.caption(RANGE_NOTE)
 
     # --- selection ---------------------------------------------------------------------------------
     st.markdown("#### Selectie")
@@ -265,10 +266,10 @@ def render() -> None:
         agg = cache.aggregator(v)
         parent = combine.scope_parent(scope, gemeente)
         parent_name = "Nederland" if parent == "NL01" else labels.get(parent, parent)
-        sx = agg.selection_total(x, year, sbi_x, brushed, "selectie")
-        sy = agg.selection_total(y, year, sbi_y, brushed, "selectie")
-        rx = agg.rest_total(x, year, sbi_x, parent, brushed, "rest")
-        ry = agg.rest_total(y, year, sbi_y, parent, brushed, "rest")
+        sx = agg.selection_total(x, year, sbi_x, brushed)
+        sy = agg.selection_total(y, year, sbi_y, brushed)
+        rx = agg.rest_total(x, year, sbi_x, parent, brushed)
+        ry = agg.rest_total(y, year, sbi_y, parent, brushed)
         s1, s2 = st.columns(2)
         s1.markdown(f"**Selectie ({len(brushed)} gebieden)**  \nX: {sx.text(ix.decimals, ix.unit)}  \n"
                     f"Y: {sy.text(iy.decimals, iy.unit)}")
@@ -276,11 +277,12 @@ def render() -> None:
                     f"Y: {ry.text(iy.decimals, iy.unit)}")
         fams = combine.ratio_families(x, sbi_x, y, sbi_y)
         if fams:
-            rt = agg.ratio(*fams[:2], *fams[2:], year, brushed, label="verhouding selectie")
+            rt = agg.ratio(*fams[:2], *fams[2:], year, brushed)
             desc_x = catalogue.BASE_MEASURES[fams[0]].description.split(",")[0]
             desc_y = catalogue.BASE_MEASURES[fams[2]].description.lower()
             branch = f" ({catalogue.branch_name(fams[3])})" if fams[3] else ""
             st.markdown(f"**Verhouding in de selectie:** {desc_x} per eenheid van '{desc_y}'{branch}: {rt.text(2)}")
+        st.caption(RANGE_NOTE)
         st.dataframe(_pairs_table(frame[frame["area_code"].isin(brushed)], ix, iy), hide_index=True,
                      width="stretch", height=240)
 

@@ -6,24 +6,11 @@ import math
 
 import pandas as pd
 
+from zoo_core.numbers import fmt, fmt_pct  # noqa: F401 - re-exported for the pages
 from zoo_core.release import CBS_SYMBOL
 
 SUPPRESSED_TEXT = "x — geheim (onderdrukt)"
 MISSING_TEXT = ". — geen waarde"
-
-
-def fmt(value, decimals: int = 1) -> str:
-    """Dutch number notation: 1.234,5."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(value) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return ("+" if value > 0 else "") + fmt(value, 1) + "%"
 
 
 def symbol(status: str) -> str:

@@ -4,14 +4,15 @@
 table (primary rules, secondary suppression, audit) and writes two files:
 
 - the release database (default data/release.duckdb): only what the app publishes; a suppressed cell
-  has status 'suppressed' and no value;
-- the confidential base (default data/base.duckdb, next to the release): base values and the final
-  patterns, read only by the derived-output checker on the server, never by a page.
+  has status 'suppressed' and no value. This is the only file an app server holds.
+- the confidential base (default build/base.duckdb, outside data/): base values, the final patterns
+  and the demo seed, for audits at the build side (`python -m zoo_core audit --base`). Never deployed.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue, demo, geography, release
-from .disclosure import CellTable, combine, load_rule_sets, mean_primary, primary_suppression, protect, ratio_primary
+from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
+                         ratio_primary)
+from .disclosure.knowledge import propagate_upper, public_upper
 from .disclosure.primary import PrimaryResult
 
 
@@ -33,7 +36,7 @@ class FamilyReport:
     cells: int
     primary: int
     secondary: int
-    audit_ok: bool
+    bounded: int      # cells with a public upper bound the audit used (catalogue at_most / zero_with)
     seconds: float
 
 
@@ -99,23 +102,69 @@ def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.n
 _SHARED: dict = {}
 
 
-def _protect_chain(family: str, sbi: str, inherited: dict[int, np.ndarray] | None) -> tuple:
-    """Protect one family x branche over all years, in order (each year prefers last year's pattern)."""
-    base, codes, relations, denominators_ctx, rule_sets = (_SHARED[k] for k in
-                                                           ("base", "codes", "relations", "ctx", "rule_sets"))
+def _published(values: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """What the release shows of a base measure: its value where published, NaN where hidden."""
+    return np.where(pattern, np.nan, values)
+
+
+def _public_upper(measure: catalogue.BaseMeasure, year: int, sbi: str, parent: dict | None) -> np.ndarray:
+    """Public upper bound per cell of a family (catalogue `at_most` / `zero_with`, on what is published)."""
+    ctx, base, codes = _SHARED["ctx"], _SHARED["base"], _SHARED["codes"]
+    if not (measure.at_most or measure.zero_with):
+        return np.full(len(codes), np.inf)
+
+    def published_family(code: str) -> np.ndarray:
+        if parent is None or parent["family"] != code:
+            raise DisclosureError(f"{measure.code}: bound by {code}, which must be the family it depends on")
+        values = base.loc[(code, year, sbi)].set_index("area_code").reindex(codes)["value"].fillna(0.0).to_numpy()
+        return _published(values, parent["finals"][year])
+
+    at_most = None
+    if measure.at_most:
+        at_most = ctx[measure.at_most] if measure.at_most in ctx else published_family(measure.at_most)
+    zero_with = published_family(measure.zero_with) if measure.zero_with else None
+    return public_upper(at_most, zero_with)
+
+
+def _linked(parent: CellTable, child: CellTable, parent_code: str) -> CellTable:
+    """Parent and child count tables as one table with child <= parent per area, so the audit sees
+    what an attacker combining both tables sees (e.g. drugsverdachten elders <= drugsverdachten)."""
+    n = len(parent)
+    return CellTable(keys=[f"{parent_code}:{k}" for k in parent.keys] + list(child.keys),
+                     values=np.concatenate([parent.values, child.values]),
+                     n_units=np.concatenate([parent.n_units, child.n_units]), top1=None, top2=None,
+                     relations=parent.relations + [(t + n, m + n) for t, m in child.relations],
+                     measure="count", rules=child.rules, upper=np.concatenate([parent.upper, child.upper]),
+                     links=[(n + i, i) for i in range(n)])
+
+
+def _family_table(family: str, year: int, sbi: str, parent: dict | None) -> CellTable:
+    base, codes, relations, rule_sets = (_SHARED[k] for k in ("base", "codes", "relations", "rule_sets"))
     measure = catalogue.BASE_MEASURES[family]
-    rules = rule_sets[measure.unit_type]
+    rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
+    magnitude = measure.measure == "magnitude"
+    try:
+        return CellTable(
+            keys=list(codes), values=rows["value"].fillna(0.0).to_numpy(), n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
+            top1=rows["top1"].fillna(0.0).to_numpy() if magnitude else None,
+            top2=rows["top2"].fillna(0.0).to_numpy() if magnitude else None,
+            relations=relations, measure=measure.measure, rules=rule_sets[measure.unit_type],
+            upper=propagate_upper(_public_upper(measure, year, sbi, parent), relations))
+    except ValueError as exc:  # the base data break a bound the catalogue promises attackers can use
+        raise DisclosureError(f"{family} {year} {sbi or '-'}: {exc}") from None
+
+
+def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
+    """Protect one family x branche over all years, in order (each year prefers last year's pattern).
+    `parent`: the protected family this one depends on ({'family', 'finals', 'primaries'} per year)."""
+    base, codes, denominators_ctx = (_SHARED[k] for k in ("base", "codes", "ctx"))
+    measure = catalogue.BASE_MEASURES[family]
     members = catalogue.family_members(family)
-    finals, published, patterns, reports = {}, [], [], []
+    finals, primaries, published, patterns, reports = {}, {}, [], [], []
     for year in catalogue.DEMO_YEARS:
         started = time.perf_counter()
-        rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
-        values = rows["value"].fillna(0.0).to_numpy()
-        table = CellTable(
-            keys=list(codes), values=values, n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
-            top1=rows["top1"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
-            top2=rows["top2"].fillna(0.0).to_numpy() if measure.measure == "magnitude" else None,
-            relations=relations, measure=measure.measure, rules=rules)
+        table = _family_table(family, year, sbi, parent)
+        values = table.values
         denominators = dict(denominators_ctx)
         for ind in members:  # a denominator that is itself a demo count (e.g. verkochte woningen)
             den = catalogue.INDICATORS.get(ind.denominator or "")
@@ -123,21 +172,31 @@ def _protect_chain(family: str, sbi: str, inherited: dict[int, np.ndarray] | Non
                 denominators[den.code] = base.loc[(den.family, year, sbi)].set_index("area_code") \
                     .reindex(codes)["value"].fillna(0.0).to_numpy()
         results = [primary_suppression(table)]
-        results += [r for ind in members if (r := _member_primary(ind, table, denominators, rules)) is not None]
-        if inherited is not None:
-            results.append(PrimaryResult(inherited[year], ["volgt onderdrukking van de noemer" if h else None
-                                                           for h in inherited[year]]))
+        results += [r for ind in members if (r := _member_primary(ind, table, denominators, table.rules)) is not None]
+        if parent is not None:
+            results.append(PrimaryResult(parent["finals"][year], ["volgt onderdrukking van de noemer" if h else None
+                                                                  for h in parent["finals"][year]]))
         primary = combine(*results)
-        result = protect(table, primary.mask, finals.get(year - 1))
-        if not result.audit.ok:
-            raise RuntimeError(f"audit failed for {family} {year} {sbi}: {result.audit.failures[:3]}")
-        finals[year] = result.suppressed
-        published += [_member_cells(ind, values, result.suppressed, denominators, codes, year, sbi) for ind in members]
+        if parent is not None and measure.at_most == parent["family"]:
+            # One audit over both tables: the parent's pattern is fixed, only the child may hide more.
+            parent_table = _family_table(parent["family"], year, sbi, None)
+            n = len(parent_table)
+            linked = _linked(parent_table, table, parent["family"])
+            result = protect(linked, np.concatenate([parent["primaries"][year], primary.mask]),
+                             np.concatenate([np.zeros(n, bool), finals.get(year - 1, np.zeros(n, bool))]),
+                             frozen=np.arange(2 * n) < n,
+                             hidden_already=np.concatenate([parent["finals"][year], np.zeros(n, bool)]))
+            suppressed, n_primary = result.suppressed[n:], int(result.primary[n:].sum())
+        else:
+            result = protect(table, primary.mask, finals.get(year - 1))
+            suppressed, n_primary = result.suppressed, int(result.primary.sum())
+        finals[year], primaries[year] = suppressed, primary.mask
+        published += [_member_cells(ind, values, suppressed, denominators, codes, year, sbi) for ind in members]
         patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes,
-                                      "suppressed": result.suppressed}))
-        reports.append(FamilyReport(family, year, sbi, len(codes), int(result.primary.sum()),
-                                    int(result.secondary.sum()), bool(result.audit.ok), time.perf_counter() - started))
-    return family, sbi, finals, published, patterns, reports
+                                      "suppressed": suppressed, "primary": primary.mask}))
+        reports.append(FamilyReport(family, year, sbi, len(codes), n_primary, int(suppressed.sum()) - n_primary,
+                                    int(np.isfinite(table.upper).sum()), time.perf_counter() - started))
+    return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, published, patterns, reports
 
 
 def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
@@ -170,7 +229,7 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
                 done[(result[0], result[1])] = result
                 for r in result[5]:
                     log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
-                        f"secondary {r.secondary:>4}  audit {'ok' if r.audit_ok else 'FAILED'}  {r.seconds:.2f}s")
+                        f"secondary {r.secondary:>4}  bounded {r.bounded:>4}  {r.seconds:.2f}s")
     _SHARED.clear()
     ordered = [done[c] for c in chains]
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
@@ -178,11 +237,15 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             [rep for r in ordered for rep in r[5]])
 
 
-def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, log=print,
-          scale: bool = False) -> list[FamilyReport]:
-    """Build the release. scale=True: the synthetic national buurt division of zoo_core.scale (~15,000
-    buurten, for performance tests only) instead of the real areas; the same disclosure control runs."""
+def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=print, scale: bool = False,
+          base_out: Path | None | bool = None) -> list[FamilyReport]:
+    """Build the release. seed=None draws a fresh random seed: the generator is open, so a fixed,
+    known seed would let anyone regenerate the whole confidential demo base. The seed is written only
+    to the confidential base (`base_out`, default build/base.duckdb), never to the release.
+    scale=True: the synthetic national buurt division of zoo_core.scale (~15,000 buurten, for
+    performance tests only) instead of the real areas; the same disclosure control runs."""
     started = time.perf_counter()
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
     if scale:
         from . import scale as scale_division
         division = scale_division.national_buurten()
@@ -200,13 +263,16 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int = demo.DEFAULT_SEED, lo
     cells = pd.concat([cells, context[cells.columns]], ignore_index=True)
     shapes = division.shapes if scale else geography.load_shapes(areas)
     neighbours = geography.gemeente_neighbours()
-    info = {"kind": "demo", "seed": str(seed), "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+    info = {"kind": "demo", "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
             "area_division": "gebiedsindeling 2024"}
     if scale:
         info["area_division"] = "gebiedsindeling 2024 met synthetische buurten (schaaltest, geen echte indeling)"
         info["scale"] = "synthetic national buurten"
     release.write_release(out, areas=areas, cells=cells, shapes=shapes, neighbours=neighbours, info=info,
                           reports=pd.DataFrame([r.__dict__ for r in reports]))
-    release.write_base(release.base_path_for(out), base=base, patterns=patterns, info=info)
     log(f"release written: {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
+    if base_out is not False:  # False: the caller keeps no base (e.g. an app server's own demo build)
+        base_out = Path(base_out) if base_out else release.DEFAULT_BASE
+        release.write_base(base_out, base=base, patterns=patterns, info={**info, "seed": str(seed)})
+        log(f"confidential base (stays with the build, never deployed): {base_out}")
     return reports

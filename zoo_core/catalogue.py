@@ -91,6 +91,11 @@ class BaseMeasure:
     description: str
     depends_on: str | None = None  # family whose suppressed cells this family must also hide
     branches: tuple[str, ...] = field(default=())
+    # What an attacker knows about this measure beyond its own table; the build's audit models it and
+    # checks that the base data obey it. `at_most`: never larger than that family's value (same area,
+    # year, branche) or that public context indicator. `zero_with`: 0 wherever that family's count is 0.
+    at_most: str | None = None
+    zero_with: str | None = None
 
 
 _ALL_DEMO_LEVELS = LEVELS
@@ -101,21 +106,25 @@ _SIGNAL = "Een relatief hoge waarde is een signaal om het gesprek te beginnen, g
 BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
     BaseMeasure("verkochte_woningen", "count", "addresses", "Aantal verkochte woningen"),
     BaseMeasure("verkoopsom", "magnitude", "euros", "Som van de verkoopprijzen (EUR), met de twee grootste transacties",
-                depends_on="verkochte_woningen"),
+                depends_on="verkochte_woningen", zero_with="verkochte_woningen"),
     BaseMeasure("onverklaarbare_aankopen", "count", "addresses", "Woningaankopen door huishoudens zonder passend inkomen/vermogen",
-                depends_on="verkochte_woningen"),
-    BaseMeasure("doorsluishuizen", "count", "addresses", "Woningen die in 20 jaar 5 keer of vaker zijn doorverkocht"),
-    BaseMeasure("stichting_woningen", "count", "addresses", "Woningen in bezit van stichtingen met een alleenbestuurder"),
+                depends_on="verkochte_woningen", at_most="verkochte_woningen"),
+    BaseMeasure("doorsluishuizen", "count", "addresses", "Woningen die in 20 jaar 5 keer of vaker zijn doorverkocht",
+                at_most="ctx_woningvoorraad"),
+    BaseMeasure("stichting_woningen", "count", "addresses", "Woningen in bezit van stichtingen met een alleenbestuurder",
+                at_most="ctx_woningvoorraad"),
     BaseMeasure("hennep", "count", "addresses", "Geruimde hennepkwekerijen"),
-    BaseMeasure("drugsverdachten", "count", "persons", "Verdachten van drugsdelicten (woonachtig)"),
+    BaseMeasure("drugsverdachten", "count", "persons", "Verdachten van drugsdelicten (woonachtig)",
+                at_most="ctx_inwoners"),
     BaseMeasure("drugsverdachten_elders", "count", "persons", "Drugsverdachten die het delict in een andere gemeente pleegden",
-                depends_on="drugsverdachten"),
-    BaseMeasure("jonge_aanwas", "count", "persons", "Jongeren (15-24) met het profiel van drugsverdachten"),
+                depends_on="drugsverdachten", at_most="drugsverdachten"),
+    BaseMeasure("jonge_aanwas", "count", "persons", "Jongeren (15-24) met het profiel van drugsverdachten",
+                at_most="ctx_jongeren"),
     BaseMeasure("fiu_transacties", "magnitude", "persons", "Verdachte transacties (FIU), met aantal betrokken personen"),
     BaseMeasure("contante_aankopen", "magnitude", "persons", "Contante aankopen boven EUR 10.000, met aantal kopers"),
     BaseMeasure("vestigingen", "count", "establishments", "Vestigingen in een risicobranche", branches=_BRANCH_CODES),
     BaseMeasure("omzet", "magnitude", "euros", "Omzet van vestigingen in een risicobranche (EUR)", branches=_BRANCH_CODES,
-                depends_on="vestigingen"),
+                depends_on="vestigingen", zero_with="vestigingen"),
 ]}
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import catalogue, reference, stats
+from .numbers import fmt
 
 PROFILE_THEMES = ("vastgoed", "drugs", "transacties", "branches")
 DEFAULT_REFERENCE = "stedelijkheid"
@@ -33,14 +34,6 @@ SIG_WORDS = {
     "lager_998": "significant lager (99,8%)",
     "lager_95": "significant lager (95%)",
 }
-
-
-def fmt(value, decimals: int = 1) -> str:
-    """Dutch number notation: 1.234,5 (empty for a missing value)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass(frozen=True)

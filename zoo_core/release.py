@@ -22,6 +22,8 @@ from . import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASE = REPO / "data" / "release.duckdb"
+# The confidential base stays with the build: outside data/, which is what a deployment copies.
+DEFAULT_BASE = REPO / "build" / "base.duckdb"
 REBUILD_COMMAND = "python -m zoo_core build"
 STATUSES = ("published", "suppressed", "missing", "not_applicable")
 CBS_SYMBOL = {"suppressed": "x", "missing": ".", "not_applicable": "."}
@@ -36,11 +38,6 @@ class ReleaseError(RuntimeError):
 def release_path() -> Path:
     """The release the app serves: $ZOO_DB or data/release.duckdb."""
     return Path(os.environ.get("ZOO_DB", DEFAULT_RELEASE))
-
-
-def base_path_for(release: Path) -> Path:
-    return release.with_name(release.stem.replace("release", "base") + ".duckdb") \
-        if "release" in release.stem else release.with_name(release.stem + ".base.duckdb")
 
 
 def indicators_frame() -> pd.DataFrame:

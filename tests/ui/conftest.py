@@ -3,7 +3,6 @@ import shutil
 import duckdb
 import pytest
 
-from zoo_core import release
 
 SENTINEL = 987654.321  # planted in every non-published cell; must never reach the browser
 
@@ -37,12 +36,9 @@ def downloads(monkeypatch) -> list:
 
 @pytest.fixture(scope="session")
 def poisoned_db(release_db, tmp_path_factory):
-    """A copy of the release (and its base) with SENTINEL as value of every non-published cell."""
+    """A copy of the release with SENTINEL as value of every non-published cell."""
     path = tmp_path_factory.mktemp("leak") / "release.duckdb"
     shutil.copyfile(release_db, path)
-    base = release.base_path_for(release_db)
-    if base.exists():
-        shutil.copyfile(base, release.base_path_for(path))
     con = duckdb.connect(str(path))
     con.execute("UPDATE cells SET value = ? WHERE status <> 'published'", [SENTINEL])
     assert con.execute("SELECT count(*) FROM cells WHERE value = ?", [SENTINEL]).fetchone()[0] > 0

@@ -1,13 +1,12 @@
-"""Disclosure control: primary rules, secondary suppression, audit and checks of derived aggregates."""
+"""Disclosure control: primary rules, secondary suppression and the audit."""
 from .audit import AuditFailure, AuditResult, audit, protection_required
 from .config import DisclosureError, RuleSet, load_rule_sets
-from .derived import DerivedChecker, DerivedResult
 from .primary import PrimaryResult, combine, mean_primary, primary_suppression, ratio_primary
 from .secondary import ProtectionResult, protect
 from .table import CellTable
 
 __all__ = [
-    "AuditFailure", "AuditResult", "CellTable", "DerivedChecker", "DerivedResult", "DisclosureError",
+    "AuditFailure", "AuditResult", "CellTable", "DisclosureError",
     "PrimaryResult", "ProtectionResult", "RuleSet", "audit", "combine", "load_rule_sets", "mean_primary",
     "primary_suppression", "protect", "protection_required", "ratio_primary",
 ]

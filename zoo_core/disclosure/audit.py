@@ -72,30 +72,43 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
                      primary: np.ndarray | None = None, touching: np.ndarray | None = None,
                      previous: AuditResult | None = None, exact: bool = True) -> AuditResult:
     """As `audit`, but only the components holding a cell of `touching` are solved; the others keep
-    their interval from `previous` (else [0, inf)) and are not checked. A component without new
+    their interval from `previous` (else [0, upper]) and are not checked. A component without new
     hidden cells or equations cannot change, which keeps repair rounds and derived checks cheap.
     exact=False: a cell that passes may get an inner estimate of its interval (see the module doc);
-    the failures are exactly those of exact=True."""
+    the failures are exactly those of exact=True.
+
+    The attacker knows the relations, every published cell, each cell's public upper bound
+    (`table.upper`), the links between linked cells (`table.links`) and, for counts, that values
+    are whole numbers; each hidden cell is a variable >= 0."""
     suppressed = np.asarray(suppressed, dtype=bool)
     if primary is None:
         primary = primary_suppression(table).mask
     values = table.values
     lower = np.where(suppressed, 0.0, values)
-    upper = np.where(suppressed, np.inf, values)
+    upper = np.where(suppressed, table.upper, values)
     if previous is not None:
         lower[suppressed], upper[suppressed] = previous.lower[suppressed], previous.upper[suppressed]
 
     equations, rhs = _equation_matrix(table, extra_equations)
+    n_equations = equations.shape[0]
     hidden_cells = np.flatnonzero(suppressed)
-    on_hidden = equations[:, hidden_cells]  # the LP's constraint matrix, all components together
-    rhs_left = rhs - equations[:, ~suppressed] @ values[~suppressed]
-    pattern = (on_hidden != 0).astype(np.int8)
-    labels = connected_components(pattern.T @ pattern, directed=False)[1]  # per hidden cell
-    active = np.flatnonzero(np.diff(on_hidden.indptr) > 0)
-    row_labels = labels[on_hidden.indices[on_hidden.indptr[active]]]
     position = np.full(len(table), -1)
     position[hidden_cells] = np.arange(len(hidden_cells))
+    col_low, col_high = np.zeros(len(hidden_cells)), table.upper[hidden_cells].astype(np.float64)
+    links, link_ids = _hidden_links(table, suppressed, position, col_low, col_high)
+    rhs_left = rhs - equations[:, ~suppressed] @ values[~suppressed]
+    _drop_redundant_bounds(table, suppressed, equations, rhs_left, hidden_cells, col_high)
+    # Row ids as a failure names them: equations first, then table.links by their own index.
+    row_ids = np.concatenate([np.arange(n_equations), n_equations + link_ids]).astype(np.int64)
+    system = vstack([equations[:, hidden_cells], links], format="csr")  # the LP's rows, all components
+    row_low = np.concatenate([rhs_left, np.full(links.shape[0], -np.inf)])
+    row_high = np.concatenate([rhs_left, np.zeros(links.shape[0])])
+    pattern = (system != 0).astype(np.int8)
+    labels = connected_components(pattern.T @ pattern, directed=False)[1]  # per hidden cell
+    active = np.flatnonzero(np.diff(system.indptr) > 0)
+    row_labels = labels[system.indices[system.indptr[active]]]
     wanted = np.unique(labels[position[touching[suppressed[touching]]]]) if touching is not None else None
+    bounded = (col_low > 0) | np.isfinite(col_high)
 
     failures: list[AuditFailure] = []
     for component in np.unique(labels):
@@ -103,20 +116,67 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
             continue
         members = np.flatnonzero(labels == component)
         rows = active[row_labels == component]
-        block = on_hidden[rows][:, members]
-        if len(rows) == 1 and np.all(np.abs(block.data) == 1):
-            intervals = [(lo, hi, insider, (int(rows[0]),)) for lo, hi, insider in _single_relation_intervals(
+        block = system[rows][:, members]
+        if (len(rows) == 1 and rows[0] < n_equations and np.all(np.abs(block.data) == 1)
+                and not bounded[members].any()):
+            intervals = [(lo, hi, insider, (int(row_ids[rows[0]]),)) for lo, hi, insider in _single_relation_intervals(
                 block.toarray()[0], float(rhs_left[rows][0]), table, hidden_cells[members])]
+        elif len(rows) == 0:  # a hidden cell in no relation: only its own bounds
+            intervals = [(float(col_low[m]), float(col_high[m]), None, ()) for m in members]
         else:
-            intervals = _ComponentLP(block, rhs_left[rows], rows).intervals(
-                table, hidden_cells[members], None if exact else primary[hidden_cells[members]])
+            lp = _ComponentLP(block, row_low[rows], row_high[rows], row_ids[rows], col_low[members], col_high[members])
+            intervals = lp.intervals(table, hidden_cells[members], None if exact else primary[hidden_cells[members]])
         for cell, (lo, hi, insider, pinned_by) in zip(hidden_cells[members], intervals):
+            if table.integer:
+                lo, hi = _whole(lo, hi)
             lower[cell], upper[cell] = lo, hi
             failure = _check(table, cell, lo, hi, primary[cell], insider)
             if failure:
                 failure.pinned_by = pinned_by
                 failures.append(failure)
     return AuditResult(lower, upper, not failures, failures)
+
+
+def _hidden_links(table: CellTable, suppressed: np.ndarray, position: np.ndarray, col_low: np.ndarray,
+                  col_high: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
+    """Links as LP rows small - big <= 0 where both cells are hidden (with the index of each row's
+    link); where one is published the link is a bound on the other (tightened in place)."""
+    rows, cols, coefs, ids = [], [], [], []
+    for link, (small, big) in enumerate(table.links):
+        if suppressed[small] and suppressed[big]:
+            row = len(rows) // 2
+            ids.append(link)
+            rows += [row, row]
+            cols += [position[small], position[big]]
+            coefs += [1.0, -1.0]
+        elif suppressed[small]:
+            col_high[position[small]] = min(col_high[position[small]], table.values[big])
+        elif suppressed[big]:
+            col_low[position[big]] = max(col_low[position[big]], table.values[small])
+    return csr_matrix((coefs, (rows, cols)), shape=(len(rows) // 2, len(col_low))), np.array(ids, dtype=np.int64)
+
+
+def _drop_redundant_bounds(table: CellTable, suppressed: np.ndarray, equations: csr_matrix, rhs_left: np.ndarray,
+                           hidden_cells: np.ndarray, col_high: np.ndarray) -> None:
+    """Forget an upper bound that the relations already imply: a hidden member of a relation with a
+    published total is at most what the total leaves for the hidden members. Most public bounds (a
+    count of homes <= the housing stock) never bind, and a component without bounds is solved in
+    closed form instead of by LP. The intervals do not change."""
+    if not len(table.relations) or not np.isfinite(col_high).any():
+        return
+    totals = np.array([total for total, _ in table.relations], dtype=np.int64)
+    rows = np.flatnonzero(~suppressed[totals])
+    members = equations[rows][:, hidden_cells].tocoo()
+    implied = np.full(len(hidden_cells), np.inf)
+    np.minimum.at(implied, members.col, -rhs_left[rows][members.row])  # total minus published members
+    finite = np.isfinite(implied)
+    redundant = finite & (col_high >= np.where(finite, implied, 0.0) * (1 - 1e-9) - 1e-9)
+    col_high[redundant] = np.inf
+
+
+def _whole(lo: float, hi: float) -> tuple[float, float]:
+    """The whole numbers inside an LP interval (a count cannot be 4.6)."""
+    return float(np.ceil(lo - 1e-6)), float(np.floor(hi + 1e-6)) if np.isfinite(hi) else hi
 
 
 def _one_row_bounds(signs: np.ndarray, rhs: float) -> list[tuple[float, float]]:
@@ -179,10 +239,21 @@ def _required(table: CellTable, cells: np.ndarray, is_primary: np.ndarray) -> np
                     dtype=np.float64)
 
 
+def covers_public_box(lo, hi, cap):
+    """True where the interval covers every value the cell's public bound allows ([0, cap]): no
+    protection can be wider than that (e.g. [0, 4] under a published denominator of 4)."""
+    finite = np.isfinite(cap)
+    cap = np.where(finite, cap, 0.0)
+    return finite & (lo <= 1e-9) & (hi >= cap - 1e-9 * np.maximum(1.0, cap))
+
+
 def _check(table: CellTable, cell: int, lo: float, hi: float, is_primary: bool,
            insider: int | None) -> AuditFailure | None:
     value = float(table.values[cell])
     width = hi - lo
+    cap = float(table.upper[cell])
+    if cap < np.inf and lo <= 1e-9 and hi >= cap - 1e-9 * max(1.0, cap):  # covers_public_box, one cell
+        return None
     who = "" if insider is None else f" (voor de enige bijdrager aan {table.keys[insider]})"
     if width < _exact_width(value):
         return AuditFailure(int(cell), table.keys[cell], lo, hi, 0.0, "exact af te leiden" + who)
@@ -211,8 +282,9 @@ def _equation_matrix(table: CellTable, extra_equations: list[Equation]) -> tuple
 class _ComponentLP:
     """One reusable HiGHS model over the hidden cells of one component."""
 
-    def __init__(self, constraints: csr_matrix, rhs: np.ndarray, equation_ids: np.ndarray) -> None:
-        self.equation_ids = np.asarray(equation_ids)  # row of this LP -> row of the full equation system
+    def __init__(self, constraints: csr_matrix, row_low: np.ndarray, row_high: np.ndarray, equation_ids: np.ndarray,
+                 col_low: np.ndarray, col_high: np.ndarray) -> None:
+        self.equation_ids = np.asarray(equation_ids)  # row of this LP -> row of the full system (then links)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)  # the build runs one process per core already
@@ -220,10 +292,15 @@ class _ComponentLP:
         self.n = constraints.shape[1]
         self.constraints = constraints.tocsc()
         self.rows = constraints.tocsr()
-        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
-        if len(rhs):
-            self.highs.addRows(len(rhs), rhs, rhs, constraints.nnz, constraints.indptr[:-1].astype(np.int32),
-                               constraints.indices.astype(np.int32), constraints.data.astype(np.float64))
+        self.col_low = np.asarray(col_low, dtype=np.float64)
+        self.col_high = np.where(np.isfinite(col_high), col_high, highspy.kHighsInf).astype(np.float64)
+        self.highs.addVars(self.n, self.col_low, self.col_high)
+        if len(row_low):
+            inf = highspy.kHighsInf
+            self.highs.addRows(len(row_low), np.where(np.isfinite(row_low), row_low, -inf),
+                               np.where(np.isfinite(row_high), row_high, inf), constraints.nnz,
+                               constraints.indptr[:-1].astype(np.int32), constraints.indices.astype(np.int32),
+                               constraints.data.astype(np.float64))
 
     def _optimum(self, var: int, sense, witness: _Witnesses) -> float:
         self.highs.changeColCost(var, 1.0)
@@ -275,7 +352,7 @@ class _ComponentLP:
         for var in witness.open_among(variables):
             witness.high[var] = max(witness.high[var], self._optimum(var, highspy.ObjSense.kMaximize, witness))
             if len(witness.open_among([var])):
-                witness.low[var] = max(0.0, self._optimum(var, highspy.ObjSense.kMinimize, witness))
+                witness.low[var] = max(self.col_low[var], self._optimum(var, highspy.ObjSense.kMinimize, witness))
 
     def _bulk_witnesses(self, witness: _Witnesses, variables: np.ndarray, min_open: int) -> None:
         """A few LPs that move many cells at once: one that pushes every cell down (most reach 0),
@@ -288,9 +365,10 @@ class _ComponentLP:
                 break
             count = len(open_vars)
             box = witness.low[open_vars] + witness.min_width[open_vars] * (1 + 1e-3) + 1e-3
-            self.highs.changeColsBounds(count, open_vars, np.zeros(count), box)
+            self.highs.changeColsBounds(count, open_vars, self.col_low[open_vars],
+                                        np.minimum(box, self.col_high[open_vars]))
             self._solve_with_costs(open_vars, highspy.ObjSense.kMaximize, witness)
-            self.highs.changeColsBounds(count, open_vars, np.zeros(count), np.full(count, highspy.kHighsInf))
+            self.highs.changeColsBounds(count, open_vars, self.col_low[open_vars], self.col_high[open_vars])
             open_vars = witness.open_among(open_vars)
             if count - len(open_vars) < BULK_MIN_SETTLED:
                 break
@@ -308,7 +386,7 @@ class _ComponentLP:
         for magnitude tables, every sole contributor of a hidden cell (who knows that cell exactly).
         With `is_primary` given, a passing cell's interval may be a witness estimate (module doc)."""
         required = None if is_primary is None else _required(table, cells, is_primary)
-        outside = _Witnesses(table.values[cells], required)
+        outside = _Witnesses(table.values[cells], required, table.upper[cells], table.integer)
         self._settle(outside, np.arange(self.n, dtype=np.int32), BULK_MIN_OPEN)
         result = [(float(lo), float(hi), None, outside.pinned(var)) for var, (lo, hi) in
                   enumerate(zip(outside.low, outside.high))]
@@ -327,9 +405,9 @@ class _ComponentLP:
                 continue
             known = float(table.values[cell])
             self.highs.changeColBounds(var, known, known)
-            insider = _Witnesses(table.values[cells], required)
+            insider = _Witnesses(table.values[cells], required, table.upper[cells], table.integer)
             self._settle(insider, others, min_open=2)
-            self.highs.changeColBounds(var, 0.0, highspy.kHighsInf)
+            self.highs.changeColBounds(var, self.col_low[var], self.col_high[var])
             for other in others:
                 lo, hi = float(insider.low[other]), float(insider.high[other])
                 if hi - lo < result[other][1] - result[other][0]:
@@ -342,11 +420,14 @@ class _Witnesses:
     interval, so a cell whose range is wide enough passes without LPs of its own. Without `required`
     (exact intervals wanted) no range is ever wide enough and every cell gets its two LPs."""
 
-    def __init__(self, values: np.ndarray, required: np.ndarray | None) -> None:
+    def __init__(self, values: np.ndarray, required: np.ndarray | None, cap: np.ndarray, integer: bool) -> None:
         self.low, self.high = values.astype(np.float64), values.astype(np.float64)
+        self.cap, self.integer = cap, integer
         self.exact = required is None
-        # The margin covers the LP's feasibility tolerance on a witness.
-        self.min_width = None if self.exact else _min_width(values, required) + _exact_width(values)
+        # The margin covers the LP's feasibility tolerance on a witness (rounding to whole numbers does
+        # that for counts).
+        margin = 0.0 if integer else _exact_width(values)
+        self.min_width = None if self.exact else _min_width(values, required) + margin
         self._pinned_by: dict[int, set[int]] = {}  # var -> equations with a nonzero dual in its own LPs
 
     def add(self, solution: np.ndarray) -> None:
@@ -364,4 +445,8 @@ class _Witnesses:
         variables = np.asarray(variables, dtype=np.int32)
         if self.exact:
             return variables
-        return variables[self.high[variables] - self.low[variables] < self.min_width[variables]]
+        low, high = self.low[variables], self.high[variables]
+        if self.integer:
+            low, high = np.ceil(low - 1e-6), np.floor(high + 1e-6)
+        settled = (high - low >= self.min_width[variables]) | covers_public_box(low, high, self.cap[variables])
+        return variables[~settled]

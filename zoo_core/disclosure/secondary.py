@@ -13,6 +13,9 @@ its chain of totals can grow together without bound), so DisclosureError is a la
 
 Cost of hiding a cell, compared lexicographically: cells in `preferred` (last year's pattern) first,
 so patterns stay stable over the years; then value + 1 (information lost); then the cell index.
+A cell whose value is public anyway (`table.known`, e.g. a count bounded by a published 0) is never
+chosen and never counts as protection; neither is a `frozen` cell (one of an already published table
+that is linked into this one).
 """
 from __future__ import annotations
 
@@ -40,17 +43,25 @@ class ProtectionResult:
     audit: AuditResult
 
 
-def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None = None) -> ProtectionResult:
+def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None = None,
+            frozen: np.ndarray | None = None, hidden_already: np.ndarray | None = None) -> ProtectionResult:
+    """`frozen`: cells whose state may not change (hidden where `hidden_already`, else published)."""
     primary = np.asarray(primary, dtype=bool)
-    preferred = np.zeros(len(table), dtype=bool) if preferred is None else np.asarray(preferred, dtype=bool)
-    # rank[i] = position of cell i in the hiding order (lower = hidden first)
-    order = np.lexsort((np.arange(len(table)), table.values + 1, ~preferred))
-    rank = np.empty(len(table), dtype=np.int64)
-    rank[order] = np.arange(len(table))
+    n = len(table)
+    preferred = np.zeros(n, dtype=bool) if preferred is None else np.asarray(preferred, dtype=bool)
+    frozen = np.zeros(n, dtype=bool) if frozen is None else np.asarray(frozen, dtype=bool)
+    # rank[i] = position of cell i in the hiding order (lower = hidden first); never: beyond n
+    order = np.lexsort((np.arange(n), table.values + 1, ~preferred))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    rank[table.known | frozen] += n
     relation_cells = table.relation_cells()
-    relations_of = _relations_per_cell(len(table), relation_cells)
+    relations_of = _relations_per_cell(n, relation_cells)
+    # Repair may also follow a link: a linked cell that pins a hidden one is in the same "relation".
+    repair_cells = relation_cells + [np.array(link, dtype=np.int64) for link in table.links]
+    repair_of = _relations_per_cell(n, repair_cells)
 
-    hidden = primary.copy()
+    hidden = primary.copy() if hidden_already is None else primary | np.asarray(hidden_already, dtype=bool)
     result, touching = None, None
     for _round in range(MAX_REPAIR_ROUNDS):
         _apply_relation_rules(table, hidden, rank, relation_cells, relations_of)
@@ -60,7 +71,7 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
             break
         before = hidden.copy()
         for failure in result.failures:
-            extra = _repair_cell(failure, hidden, rank, relation_cells, relations_of)
+            extra = _repair_cell(failure, hidden, rank, repair_cells, repair_of)
             if extra is not None:
                 hidden[extra] = True
         touching = np.flatnonzero(hidden & ~before)
@@ -73,8 +84,12 @@ def protect(table: CellTable, primary: np.ndarray, preferred: np.ndarray | None 
     return ProtectionResult(hidden, primary, hidden & ~primary, result)
 
 
-def _cheapest(candidates: np.ndarray, rank: np.ndarray) -> int:
-    return int(candidates[np.argmin(rank[candidates])])
+def _cheapest(candidates: np.ndarray, rank: np.ndarray) -> int | None:
+    """The cheapest cell that may be hidden, None if none may (rank beyond the table: never)."""
+    if not len(candidates):
+        return None
+    best = int(candidates[np.argmin(rank[candidates])])
+    return best if rank[best] < len(rank) else None
 
 
 def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray,
@@ -85,7 +100,9 @@ def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray
     heapq.heapify(pending)
     queued = set(pending)
 
-    def hide(cell: int) -> None:
+    def hide(cell: int | None) -> None:
+        if cell is None:  # nothing may be hidden here: the audit decides whether that is a problem
+            return
         hidden[cell] = True
         for r in relations_of[cell]:
             if r not in queued:
@@ -97,7 +114,7 @@ def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray
         queued.discard(r)
         cells = relation_cells[r]
         is_hidden = hidden[cells]
-        n_hidden = int(is_hidden.sum())
+        n_hidden = int((is_hidden & ~table.known[cells]).sum())  # a publicly known cell protects nothing
         if n_hidden == 1:
             hide(_cheapest(cells[~is_hidden], rank))
         elif n_hidden >= 2 and not is_hidden[0]:
@@ -106,7 +123,7 @@ def _apply_relation_rules(table: CellTable, hidden: np.ndarray, rank: np.ndarray
             members, members_hidden = cells[1:], is_hidden[1:]
             if aggregate_primary(table, members[members_hidden]).mask[0]:
                 published = members[~members_hidden]
-                hide(_cheapest(published, rank) if len(published) else int(cells[0]))
+                hide(_cheapest(published, rank) if len(published) else _cheapest(cells[:1], rank))
 
 
 def _relations_per_cell(n: int, relation_cells: list[np.ndarray]) -> list[list[int]]:
@@ -126,7 +143,7 @@ def _repair_cell(failure: AuditFailure, hidden: np.ndarray, rank: np.ndarray, re
     if pinning:
         cells = np.unique(np.concatenate(pinning))
         published = cells[~hidden[cells]]
-        if len(published):
+        if _cheapest(published, rank) is not None:
             return _cheapest(published, rank)
     failing = failure.index
     frontier, seen_cells, seen_relations = [failing], {failing}, set()
@@ -137,7 +154,7 @@ def _repair_cell(failure: AuditFailure, hidden: np.ndarray, rank: np.ndarray, re
             break
         cells = np.unique(np.concatenate([relation_cells[r] for r in relations]))
         published = cells[~hidden[cells]]
-        if len(published):
+        if _cheapest(published, rank) is not None:
             return _cheapest(published, rank)
         frontier = [int(c) for c in cells if c not in seen_cells]
         seen_cells.update(frontier)

@@ -1,7 +1,7 @@
 """The unit of protection: one indicator x year (x branche) table with its additive relations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -21,6 +21,12 @@ class CellTable:
     relations: list[tuple[int, np.ndarray]]  # (total index, member indices): values[total] == values[members].sum()
     measure: str  # 'count' or 'magnitude'
     rules: RuleSet
+    # What an attacker knows about a cell besides the relations (see catalogue.BaseMeasure.at_most):
+    # a public upper bound per cell (inf: none; 0: the cell is publicly known to be 0) ...
+    upper: np.ndarray | None = None
+    # ... and pairs (small, big): values[small] <= values[big], for linked tables such as
+    # "drugsverdachten elders" <= "drugsverdachten" stacked into one table.
+    links: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.values = np.asarray(self.values, dtype=np.float64)
@@ -37,6 +43,14 @@ class CellTable:
         if self.top1 is not None:
             self.top1 = np.asarray(self.top1, dtype=np.float64)
             self.top2 = np.asarray(self.top2, dtype=np.float64)
+        self.upper = np.full(n, np.inf) if self.upper is None else np.asarray(self.upper, dtype=np.float64)
+        if self.upper.shape != (n,):
+            raise ValueError("upper must have one entry per key")
+        if np.any(self.values > self.upper + 1e-9):
+            raise ValueError(f"a value exceeds its public upper bound: {self.keys[int(np.argmax(self.values - self.upper))]}")
+        self.links = [(int(small), int(big)) for small, big in self.links]
+        if any(self.values[small] > self.values[big] + 1e-9 for small, big in self.links):
+            raise ValueError("a linked cell exceeds the cell that bounds it")
         self.relations = [(int(total), np.asarray(members, dtype=np.int64)) for total, members in self.relations]
         for total, members in self.relations:
             if not (0 <= total < n) or np.any(members < 0) or np.any(members >= n) or total in members:
@@ -44,6 +58,16 @@ class CellTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @property
+    def integer(self) -> bool:
+        """Counts are whole numbers, which an attacker uses: an LP interval [0.4, 4.6] is really [1, 4]."""
+        return self.measure == "count"
+
+    @property
+    def known(self) -> np.ndarray:
+        """Cells whose value is public even when hidden (upper bound 0): they protect nothing."""
+        return self.upper <= 0
 
     def relation_matrix(self) -> csr_matrix:
         """Relations as rows of a sparse matrix A with A @ values == 0 (+1 total, -1 members).

@@ -1,0 +1,102 @@
+"""The release attacked from the outside: how precisely can each hidden cell be recovered?
+
+The attacker's knowledge is read from the RELEASE only (zoo_core.published, the same knowledge the
+app derives its ranges from): which cells are hidden, the sum relations, the public upper bounds
+(`at_most`, `zero_with`, propagated through the relations) and, for a family bounded by another
+family, the link between the two tables where both are hidden. The attacker is granted the exact
+value of every published cell (stronger than the release, which rounds rates and means). Intervals
+are exact (two LPs per hidden cell, integer for counts). The confidential base is read only for
+the truth that decides whether an interval is wide enough (the primary cells and their values), so
+this runs on the build side: `python -m zoo_core audit --base build/base.duckdb`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from . import catalogue
+from .disclosure import CellTable, load_rule_sets
+from .disclosure.audit import covers_public_box, audit_components, protection_required
+from .published import PublishedKnowledge
+from .queries import Release
+
+
+@dataclass
+class TableAudit:
+    family: str
+    year: int
+    sbi: str
+    hidden: int
+    failures: list          # AuditFailure of the cells of this family that fall short
+    smallest_margin: float  # min over primary hidden cells of (interval width - required width)
+    seconds: float
+
+
+def tables() -> list[tuple[str, int, str]]:
+    return [(family, year, sbi) for family in catalogue.family_order()
+            for sbi in catalogue.BASE_MEASURES[family].branches or ("",) for year in catalogue.DEMO_YEARS]
+
+
+class Attacker:
+    def __init__(self, release_path: Path, base_path: Path):
+        self.knowledge = PublishedKnowledge(Release(release_path))
+        self.codes = self.knowledge.codes
+        self.rules = load_rule_sets()
+        self.base = duckdb.connect(str(base_path), read_only=True)
+
+    def _truth(self, family: str, year: int, sbi: str):
+        b = self.base.execute("SELECT area_code, value, n_units, top1, top2 FROM base_cells WHERE measure = ? AND "
+                              "year = ? AND sbi = ?", [family, year, sbi]).df().set_index("area_code").reindex(self.codes)
+        p = self.base.execute("SELECT area_code, \"primary\" FROM patterns WHERE family = ? AND year = ? AND sbi = ?",
+                              [family, year, sbi]).df().set_index("area_code").reindex(self.codes)
+        return b, p["primary"].fillna(False).to_numpy(bool)
+
+    def hidden(self, family: str, year: int, sbi: str) -> np.ndarray:
+        """Hidden as the release shows it: any member of the family suppressed."""
+        mask = np.zeros(len(self.codes), dtype=bool)
+        for ind in catalogue.family_members(family):
+            mask |= (self.knowledge.cells(ind.code, year, sbi)["status"] == "suppressed").to_numpy()
+        return mask
+
+    def _table(self, family: str, year: int, sbi: str, hidden: np.ndarray) -> tuple[CellTable, np.ndarray]:
+        measure = catalogue.BASE_MEASURES[family]
+        truth, primary = self._truth(family, year, sbi)
+        upper = np.where(hidden, self.knowledge.table(family, year, sbi).high, np.inf)
+        magnitude = measure.measure == "magnitude"
+        table = CellTable(keys=list(self.codes), values=truth["value"].fillna(0.0).to_numpy(),
+                          n_units=truth["n_units"].fillna(0).to_numpy(np.int64),
+                          top1=truth["top1"].fillna(0.0).to_numpy() if magnitude else None,
+                          top2=truth["top2"].fillna(0.0).to_numpy() if magnitude else None,
+                          relations=self.knowledge._relations, measure=measure.measure,
+                          rules=self.rules[measure.unit_type], upper=upper)
+        return table, primary
+
+    def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
+        started = time.perf_counter()
+        measure = catalogue.BASE_MEASURES[family]
+        hidden = self.hidden(family, year, sbi)
+        table, primary = self._table(family, year, sbi, hidden)
+        own = np.ones(len(table), dtype=bool)
+        if measure.at_most in catalogue.BASE_MEASURES:  # both tables at once, linked cell by cell
+            parent_hidden = self.hidden(measure.at_most, year, sbi)
+            parent, parent_primary = self._table(measure.at_most, year, sbi, parent_hidden)
+            n = len(parent)
+            table = CellTable(keys=[f"{measure.at_most}:{k}" for k in parent.keys] + list(table.keys),
+                              values=np.concatenate([parent.values, table.values]),
+                              n_units=np.concatenate([parent.n_units, table.n_units]), top1=None, top2=None,
+                              relations=parent.relations + [(t + n, m + n) for t, m in table.relations],
+                              measure="count", rules=table.rules, upper=np.concatenate([parent.upper, table.upper]),
+                              links=[(n + i, i) for i in range(n)])
+            hidden, primary = np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary])
+            own = np.arange(2 * n) >= n
+        result = audit_components(table, hidden, primary=primary, exact=True)
+        failures = [f for f in result.failures if own[f.index]]
+        checked = np.flatnonzero(hidden & primary & own)
+        boxed = covers_public_box(result.lower[checked], result.upper[checked], table.upper[checked])
+        margins = [result.upper[i] - result.lower[i] - protection_required(table, i) for i in checked[~boxed]]
+        return TableAudit(family, year, sbi, int((hidden & own).sum()), failures,
+                          float(min(margins)) if margins else float("inf"), time.perf_counter() - started)
