@@ -464,6 +464,8 @@ def table_cells(table: Table, indicator: str, areas: pd.DataFrame, topic: str | 
     found = pd.Series(cells["area_code"].unique()).map(levels).value_counts()
     report.matched = {lvl: int(found[lvl]) for lvl in catalogue.LEVELS if lvl in found}
     report.notes += [f"periode {c.period}: voorlopig cijfer, gelezen als {c.year}" for c in columns if c.provisional]
+    report.notes += [f"jaar {y} staat niet in de catalogus voor {ind.code} (jaren {', '.join(map(str, ind.years))}); "
+                     "het wordt wel opgeslagen" for y in report.years if y not in ind.years]
     return cells, report
 
 

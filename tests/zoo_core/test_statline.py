@@ -195,6 +195,8 @@ def test_provisional_years_are_read_and_noted(tmp_path, areas):
     _, cells, report = cells_of(tmp_path, areas, export(*standard(["Amsterdam", "1", "2"], periods=("2023", "2024*"))))
     assert cells.loc[("GM0363", 2024), "value"] == 2
     assert any("2024*" in n and "voorlopig" in n for n in report.notes)
+    _, _, report = cells_of(tmp_path, areas, export(*standard(["Amsterdam", "1", "2"], periods=("2024", "2025"))))
+    assert any("jaar 2025 staat niet in de catalogus" in n for n in report.notes)
 
 
 def test_a_period_twice_is_an_error(tmp_path):
