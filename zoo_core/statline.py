@@ -458,7 +458,7 @@ def table_cells(table: Table, indicator: str, areas: pd.DataFrame, topic: str | 
             if not cell_problems:
                 rows.append(exchange._clean_row(r))
     if name_problems or problems:
-        # Every name problem is listed (the brief of the file's owner: fix all names in one go).
+        # Every name problem is listed, so all names can be fixed in one go; other problems up to MAX_ERRORS.
         raise _rejected(file, name_problems + problems[:exchange.MAX_ERRORS], limit=None)
     cells = pd.DataFrame(rows, columns=exchange.CELL_COLUMNS)
     found = pd.Series(cells["area_code"].unique()).map(levels).value_counts()
