@@ -17,6 +17,7 @@ PAGES = [
     st.Page("pages/drugs.py", title="Drugsproblematiek", url_path="drugs"),
     st.Page("pages/transacties.py", title="Verdachte transacties", url_path="transacties"),
     st.Page("pages/branches.py", title="Brancheanalyses", url_path="branches"),
+    st.Page("pages/criminaliteit.py", title="Geregistreerde criminaliteit", url_path="criminaliteit"),
     st.Page("pages/profiel.py", title="Gemeenteprofiel", url_path="profiel"),
     st.Page("pages/combine.py", title="Indicatoren combineren", url_path="combine"),
     st.Page("pages/over_de_data.py", title="Over de data", url_path="over_de_data"),

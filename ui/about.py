@@ -31,9 +31,12 @@ def render() -> None:
         "**Bron: CBS, Kadaster** — gebiedsgrenzen en kerncijfers wijken en buurten 2024, "
         "licentie [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl). "
         f"Cijfers op gebiedsindeling 2024 ({info.get('area_division', 'gebiedsindeling 2024')}).")
+    st.markdown("**Bron: Politie** — geregistreerde misdrijven per gemeente 2022-2024 (tabel 47013NED), open data "
+                "van de politie via data.politie.nl, ongewijzigd overgenomen uit de CSV-export.")
     if info.get("kind") == "demo":
         st.warning("Deze release bevat **demo**-cijfers over ondermijning (seed "
-                   f"{info.get('seed', '?')}); alleen de contextcijfers komen van CBS.")
+                   f"{info.get('seed', '?')}); alleen de contextcijfers (CBS) en de geregistreerde misdrijven "
+                   "(politie) zijn echt.")
 
     st.header("Indicatoren")
     rows = [{"Thema": i.theme_name, "Indicator": i.name, "Code": i.code, "Definitie": i.definition,

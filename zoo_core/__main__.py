@@ -24,15 +24,21 @@ def main(argv: list[str] | None = None) -> int:
                    help="synthetic national buurten (~15,000 areas) for performance tests; not real data")
     e = sub.add_parser("export", help="write cells.csv, areas.csv, indicators.csv of what the app publishes")
     e.add_argument("--out", type=Path, required=True, help="output folder")
-    e.add_argument("--db", type=Path, default=None)
-    i = sub.add_parser("ingest", help="load a real published table (cells.csv format) into the release")
-    i.add_argument("file", type=Path)
-    i.add_argument("--db", type=Path, default=None)
     a = sub.add_parser("audit", help="attack a built release from the outside and check every hidden cell "
                                       "against the promised protection (build side: needs the base)")
     a.add_argument("--db", type=Path, default=None, help="release file (default: $ZOO_DB or data/release.duckdb)")
     a.add_argument("--base", type=Path, default=None, help="confidential base of that release (default: build/base.duckdb)")
     a.add_argument("--family", action="append", default=None, help="only this family (repeatable)")
+    e.add_argument("--db", type=Path, default=None, help="release to export (default: $ZOO_DB or data/release.duckdb)")
+    i = sub.add_parser("ingest", help="load a real published table into the release: the project's cells.csv, or a "
+                                      "StatLine / data.politie.nl CSV export as downloaded (recognised automatically)")
+    i.add_argument("file", type=Path, help="cells.csv, or a StatLine-style export (';', title, Perioden as columns)")
+    i.add_argument("--db", type=Path, default=None, help="release to update (default: $ZOO_DB or data/release.duckdb)")
+    i.add_argument("--indicator", default=None,
+                   help="catalogue code the StatLine table holds (required for a StatLine export, e.g. cr_misdrijven; "
+                        "rates derived from that count are recomputed); not used for cells.csv")
+    i.add_argument("--onderwerp", default=None,
+                   help="for a StatLine export with several topics (Onderwerp line): the one to read")
     args = parser.parse_args(argv)
 
     try:
@@ -66,8 +72,18 @@ def main(argv: list[str] | None = None) -> int:
             counts = exchange.export(args.out, args.db)
             print(f"exported to {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         elif args.command == "ingest":
-            from . import exchange
-            n = exchange.ingest(args.file, args.db)
+            from . import exchange, statline
+            if statline.detect_format(args.file) == "statline":
+                if not args.indicator:
+                    raise exchange.IngestError(f"{args.file.name} is een StatLine-export; geef met --indicator aan "
+                                               "welke indicator de tabel bevat (bijvoorbeeld --indicator cr_misdrijven)")
+                n, report = statline.ingest(args.file, args.indicator, args.db, topic=args.onderwerp)
+                print("\n".join(report.lines()))
+            else:
+                if args.indicator or args.onderwerp:
+                    raise exchange.IngestError(f"{args.file.name} is een cells.csv-bestand met een eigen kolom indicator; "
+                                               "laat --indicator en --onderwerp weg")
+                n = exchange.ingest(args.file, args.db)
             print(f"ingested {n} cells from {args.file}")
     except (release.ReleaseError, ValueError) as exc:  # IngestError is a ValueError
         print(f"zoo: {exc}", file=sys.stderr)

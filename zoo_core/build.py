@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, demo, geography, release
+from . import catalogue, demo, geography, release, statline
 from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
                          ratio_primary)
 from .disclosure.knowledge import propagate_upper, public_upper
@@ -261,6 +261,8 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
     cells = pd.concat([cells, context[cells.columns]], ignore_index=True)
+    # Real public tables in data/open (politie 47013NED), read as downloaded; published as they are.
+    cells = pd.concat([cells, statline.shipped_cells(areas, context, log=log)[cells.columns]], ignore_index=True)
     shapes = division.shapes if scale else geography.load_shapes(areas)
     neighbours = geography.gemeente_neighbours()
     info = {"kind": "demo", "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),

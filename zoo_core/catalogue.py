@@ -16,6 +16,7 @@ THEMES: dict[str, str] = {
     "drugs": "Drugsproblematiek",
     "transacties": "Verdachte transacties",
     "branches": "Brancheanalyses",
+    "criminaliteit": "Geregistreerde criminaliteit",
     "context": "Context (CBS Kerncijfers)",
 }
 
@@ -45,6 +46,8 @@ RISK_BRANCHES: dict[str, str] = {
 
 DEMO_SOURCE = "DEMO-cijfers: gegenereerd door zoo (seed vast), gebouwd op echte CBS-gebieden en -bevolking"
 KWB_SOURCE = "CBS Kerncijfers wijken en buurten 2024 (85984NED), CC BY 4.0"
+POLITIE_SOURCE = "Politie (47013NED), open data via data.politie.nl"  # pages print "Bron: " before it
+CRIME_YEARS = (2022, 2023, 2024)
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,23 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
           "euro per inwoner", "rate", "euros", "omzet", numerator="omzet", denominator="ctx_inwoners", per=1,
           branches=_BRANCH_CODES, decimals=2,
           caveat=_SIGNAL + " Omzet wordt alleen getoond als er genoeg vestigingen zijn en geen enkele domineert."),
+    # --- Geregistreerde criminaliteit: a real public table (politie 47013NED), published as it is -----
+    Indicator("cr_misdrijven", "criminaliteit", "Geregistreerde misdrijven (aantal)",
+              "Door de politie geregistreerde misdrijven (totaal misdrijven) naar gemeente van de pleegplaats, "
+              "zoals gepubliceerd in politietabel 47013NED.", "misdrijven", "count", "persons", family="",
+              numerator="cr_misdrijven", levels=("land", "provincie", "riec", "gemeente"), years=CRIME_YEARS,
+              source=POLITIE_SOURCE, demo=False, decimals=0,
+              caveat="Echte cijfers van de politie. Nederland en de politie-eenheden (RIEC-regio's) zoals gepubliceerd, "
+                     "inclusief misdrijven die niet aan een gemeente zijn toe te delen; provincies zijn de som van hun "
+                     "gemeenten. Een registratie zegt ook iets over aangiftebereidheid en politie-inzet."),
+    Indicator("cr_misdrijven_per_1000", "criminaliteit", "Geregistreerde misdrijven per 1.000 inwoners",
+              "Door de politie geregistreerde misdrijven (totaal, politietabel 47013NED) per 1.000 inwoners; voor "
+              "elk jaar gedeeld door de bevolking op 1 januari 2024 (CBS Kerncijfers 2024).", "per 1.000 inwoners",
+              "rate", "persons", family="", numerator="cr_misdrijven", denominator="ctx_inwoners", per=1000,
+              levels=("land", "provincie", "riec", "gemeente"), years=CRIME_YEARS, source=POLITIE_SOURCE,
+              demo=False, decimals=2,
+              caveat="Echte cijfers van de politie. Alle jaren op de bevolking van 2024: voor 2022 en 2023 wijkt dat "
+                     "iets af van een cijfer op de bevolking van dat jaar. " + _SIGNAL),
     # --- Context: real CBS Kerncijfers 2024 --------------------------------------------------
     _context("ctx_inwoners", "Inwoners", "Aantal inwoners op 1 januari 2024.", "inwoners", "count"),
     _context("ctx_woningvoorraad", "Woningvoorraad", "Aantal woningen op 1 januari 2024.", "woningen", "count"),

@@ -66,9 +66,9 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def _decode(raw: bytes, file: str) -> str:
+def _decode(raw: bytes, file: str, expected: str = f"een kopregel {','.join(CELL_COLUMNS)} en gegevensregels") -> str:
     if not raw.strip():
-        raise IngestError(f"{file}: het bestand is leeg; verwacht een kopregel {','.join(CELL_COLUMNS)} en gegevensregels")
+        raise IngestError(f"{file}: het bestand is leeg; verwacht {expected}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,19 +77,26 @@ def _decode(raw: bytes, file: str) -> str:
                           "sla het bestand op als UTF-8") from None
 
 
-def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
-    """Parse and check a cells.csv file against the release; return clean rows or raise IngestError."""
+def read_text(path: Path, **expected) -> str:
+    """The file as text (UTF-8, BOM allowed), or IngestError for an unreadable, empty, non-UTF-8 file or an
+    overlong line."""
     path = Path(path)
-    file = path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path}: kan het bestand niet lezen ({exc.strerror})") from None
-    text = _decode(raw, file)
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
+    text = _decode(raw, path.name, **expected)
+    for number, line in enumerate(text.splitlines(), start=1):
         if len(line) > MAX_LINE_CHARS:
-            raise IngestError(f"{file}, regel {number}: regel is {len(line)} tekens lang (maximaal {MAX_LINE_CHARS})")
+            raise IngestError(f"{path.name}, regel {number}: regel is {len(line)} tekens lang (maximaal {MAX_LINE_CHARS})")
+    return text
+
+
+def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
+    """Parse and check a cells.csv file against the release; return clean rows or raise IngestError."""
+    file = Path(path).name
+    text = read_text(path)
+    lines = text.splitlines()
     header = lines[0]
     if "," not in header and any(sep in header for sep in (";", "\t", "|")):
         raise IngestError(f"{file}, regel 1: verkeerd scheidingsteken; gebruik komma's (kopregel: {header[:80]!r})")
@@ -196,11 +203,17 @@ def ingest(path: Path, db: Path | None = None) -> int:
     """Validate `path`, then replace the matching cells of the release atomically. Returns rows loaded."""
     db = Path(db or release.release_path())
     rows = validate(path, db)
+    return write_cells(db, rows, Path(path).name)
+
+
+def write_cells(db: Path, rows: pd.DataFrame, file: str) -> int:
+    """Replace the matching cells of the release with `rows` (CELL_COLUMNS, already validated) in a new copy
+    that is renamed into place, and record the file per indicator-year. Returns rows written."""
     with release.atomic_duckdb(db, copy_from=db) as con:
-        con.register("incoming", rows)
+        con.register("incoming", rows[CELL_COLUMNS])
         con.execute("DELETE FROM cells WHERE (indicator, year, area_code, sbi) IN "
                     "(SELECT indicator, year, area_code, sbi FROM incoming)")
         con.execute("INSERT INTO cells SELECT indicator, CAST(year AS INTEGER), area_code, sbi, value, status FROM incoming")
         con.execute("INSERT INTO ingested SELECT indicator, year, ?, count(*), CAST(now() AS VARCHAR) "
-                    "FROM incoming GROUP BY indicator, year", [Path(path).name])
+                    "FROM incoming GROUP BY indicator, year", [file])
     return len(rows)

@@ -163,3 +163,15 @@ def test_class_totals_are_checked_only_when_their_panel_is_opened(monkeypatch):
     assert not at.exception
     totals = next(df.value for df in at.dataframe if "Gebieden" in df.value.columns)
     assert len(totals) >= 2 and "geheim" in set(totals["Klasse"])
+
+
+def test_real_crime_figures_combine_with_a_demo_indicator_over_their_common_years():
+    at = open_page("combine", {"x": "cr_misdrijven_per_1000", "y": "tr_fiu_per_1000", "scope": "gemeenten",
+                               "year": "2022"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and not at.warning
+    assert list(at.selectbox(key="combine:year").options) == ["2022", "2023", "2024"]
+    assert at.selectbox(key="combine:year").value == 2022
+    assert at.selectbox(key="combine:scope").value == "gemeenten"
+    assert len(_features(at)) == 342
+    assert "Spearman" in all_text(at)

@@ -200,3 +200,23 @@ def test_broken_release_shows_error_with_rebuild_command(page, broken, tmp_path,
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and "python -m zoo_core build" in at.error[0].value
+
+
+def test_criminaliteit_page_shows_the_real_politie_figures():
+    at = open_page("criminaliteit", {"indicator": "cr_misdrijven", "year": "2024"})
+    assert not at.exception, at.exception
+    assert not at.error and not at.warning
+    assert at.title[0].value == catalogue.THEMES["criminaliteit"] == "Geregistreerde criminaliteit"
+    assert not any("demo" in i.value.lower() for i in at.info)  # real figures: no demo banner
+    assert list(at.selectbox(key="criminaliteit:year").options) == ["2022", "2023", "2024"]
+    assert len(deck_features(at)) == 342
+    ranking = at.dataframe[0].value.set_index("Code")
+    assert len(ranking) == 342 and ranking.loc["GM0363", "Gebied"] == "Amsterdam"
+    assert ranking.loc["GM0363", "Waarde"].replace(".", "") == "82964"
+    text = all_text(at)
+    assert "Politie (47013NED)" in text and "Geregistreerde misdrijven (aantal)" in text
+    # The default indicator is the rate per 1.000 inwoners, on the 2024 population.
+    at = open_page("criminaliteit")
+    assert at.selectbox(key="criminaliteit:indicator").value == "cr_misdrijven_per_1000"
+    assert at.selectbox(key="criminaliteit:year").value == 2024
+    assert "bevolking op 1 januari 2024" in all_text(at)

@@ -2,7 +2,7 @@ from zoo_core import catalogue
 
 
 def test_at_least_sixteen_ondermijning_indicators_over_four_themes():
-    ondermijning = [i for i in catalogue.INDICATORS.values() if i.theme != "context"]
+    ondermijning = [i for i in catalogue.INDICATORS.values() if i.demo]
     assert len(ondermijning) >= 16
     assert {i.theme for i in ondermijning} == {"vastgoed", "drugs", "transacties", "branches"}
 
@@ -35,8 +35,23 @@ def test_every_entry_is_complete_and_consistent():
         if ind.demo:
             assert ind.family in catalogue.BASE_MEASURES, ind.code
             assert ind.years == catalogue.DEMO_YEARS
-        else:
-            assert ind.theme == "context" and ind.years == (2024,)
+        elif ind.theme == "context":
+            assert ind.years == (2024,)
+        else:  # a real public table: published as it is, no disclosure family
+            assert ind.family == "" and ind.source and ind.years, ind.code
+            if ind.kind == "rate":
+                assert ind.per and not catalogue.get(ind.denominator).family, ind.code
+
+
+def test_real_crime_indicators():
+    count, rate = catalogue.get("cr_misdrijven"), catalogue.get("cr_misdrijven_per_1000")
+    for ind in (count, rate):
+        assert not ind.demo and ind.family == "" and ind.theme == "criminaliteit"
+        assert ind.years == (2022, 2023, 2024) and "gemeente" in ind.levels
+        assert ind.source.startswith("Politie (47013NED)")
+    assert (count.kind, rate.kind, rate.numerator, rate.denominator, rate.per) == (
+        "count", "rate", "cr_misdrijven", "ctx_inwoners", 1000)
+    assert "2024" in rate.definition  # which year's population divides every year
 
 
 def test_rates_share_the_pattern_of_their_published_count():
