@@ -75,24 +75,30 @@ class Attacker:
                           rules=self.rules[measure.unit_type], upper=upper)
         return table, primary
 
-    def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
-        started = time.perf_counter()
+    def attack_table(self, family: str, year: int, sbi: str) -> tuple[CellTable, np.ndarray, np.ndarray, int]:
+        """Everything the attacker works with for one family table: (table, hidden, primary, offset),
+        where the family's own cells start at `offset` (a family bounded by another family is stacked
+        after that family's table, linked cell by cell)."""
         measure = catalogue.BASE_MEASURES[family]
         hidden = self.hidden(family, year, sbi)
         table, primary = self._table(family, year, sbi, hidden)
-        own = np.ones(len(table), dtype=bool)
-        if measure.at_most in catalogue.BASE_MEASURES:  # both tables at once, linked cell by cell
-            parent_hidden = self.hidden(measure.at_most, year, sbi)
-            parent, parent_primary = self._table(measure.at_most, year, sbi, parent_hidden)
-            n = len(parent)
-            table = CellTable(keys=[f"{measure.at_most}:{k}" for k in parent.keys] + list(table.keys),
-                              values=np.concatenate([parent.values, table.values]),
-                              n_units=np.concatenate([parent.n_units, table.n_units]), top1=None, top2=None,
-                              relations=parent.relations + [(t + n, m + n) for t, m in table.relations],
-                              measure="count", rules=table.rules, upper=np.concatenate([parent.upper, table.upper]),
-                              links=[(n + i, i) for i in range(n)])
-            hidden, primary = np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary])
-            own = np.arange(2 * n) >= n
+        if measure.at_most not in catalogue.BASE_MEASURES:
+            return table, hidden, primary, 0
+        parent_hidden = self.hidden(measure.at_most, year, sbi)
+        parent, parent_primary = self._table(measure.at_most, year, sbi, parent_hidden)
+        n = len(parent)
+        stacked = CellTable(keys=[f"{measure.at_most}:{k}" for k in parent.keys] + list(table.keys),
+                            values=np.concatenate([parent.values, table.values]),
+                            n_units=np.concatenate([parent.n_units, table.n_units]), top1=None, top2=None,
+                            relations=parent.relations + [(t + n, m + n) for t, m in table.relations],
+                            measure="count", rules=table.rules, upper=np.concatenate([parent.upper, table.upper]),
+                            links=[(n + i, i) for i in range(n)])
+        return stacked, np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary]), n
+
+    def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
+        started = time.perf_counter()
+        table, hidden, primary, offset = self.attack_table(family, year, sbi)
+        own = np.arange(len(table)) >= offset
         result = audit_components(table, hidden, primary=primary, exact=True)
         failures = [f for f in result.failures if own[f.index]]
         checked = np.flatnonzero(hidden & primary & own)

@@ -183,10 +183,10 @@ class Aggregator:
 
     def _public_sum(self, ind: catalogue.Indicator, year: int, sbi: str, weights: dict[str, float]) -> Derived:
         """A public (non-family) additive indicator summed over areas: exact, or x where a value is missing."""
-        cells = self.knowledge.cells(ind.code, year, sbi).loc[list(weights)]
-        if (cells["status"] != "published").any():
+        values = self.knowledge.published_values(ind.code, year, sbi)[[self.hierarchy.index[c] for c in weights]]
+        if np.isnan(values).any():
             return published.unknown("voor een deel van de gebieden is geen waarde bekend")
-        total = float(sum(weights[c] * v for c, v in zip(weights, cells["value"].astype(float))))
+        total = float(np.dot(list(weights.values()), values))
         return Derived(total, total)
 
     def _base_sum(self, ind: catalogue.Indicator, year: int, sbi: str, weights: dict[str, float]) -> Derived:

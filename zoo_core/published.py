@@ -19,11 +19,14 @@ import highspy
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from . import catalogue, geography, numbers, reference
 from .disclosure.knowledge import propagate_upper, public_upper
 from .queries import Release
 
+# A selection spread over more independent components than this is solved as one LP over all.
+MAX_COMPONENTS_APART = 40
 # Widen each rounding interval a hair so float round-off never makes the truth fall outside it.
 _ROUNDING_SLACK = 1e-9
 
@@ -91,41 +94,53 @@ class PublishedTable:
         return self.low == self.high
 
     def range_of(self, weights: dict[int, float]) -> tuple[float, float]:
-        """Min and max of sum(w_i * x_i) over every table consistent with what is published."""
+        """Min and max of sum(w_i * x_i) over every table consistent with what is published.
+        Cells in different components (no relation path of open cells between them) vary
+        independently, so a small selection solves only its own small LPs."""
         idx = np.array(list(weights), dtype=np.int64)
         w = np.array([weights[i] for i in idx], dtype=np.float64)
         fixed = self.fixed[idx]
-        constant = float(w[fixed] @ self.low[idx[fixed]])
-        if fixed.all():
-            return constant, constant
-        free_idx, free_w = idx[~fixed], w[~fixed]
-        with self._lock:
-            highs, position = self._model()
-            cols = position[free_idx].astype(np.int32)
-            highs.changeColsCost(len(cols), cols, free_w)
-            result = []
-            for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-                highs.changeObjectiveSense(sense)
-                highs.run()
-                status = highs.getModelStatus()
-                if status == highspy.HighsModelStatus.kUnknown:  # seen after an unbounded solve: start afresh
-                    highs.clearSolver()
-                    highs.run()
-                    status = highs.getModelStatus()
-                if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                    result.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
-                elif status == highspy.HighsModelStatus.kOptimal:
-                    result.append(highs.getInfo().objective_function_value)
-                else:
-                    raise RuntimeError(f"range LP ended with {highs.modelStatusToString(status)}")
-            highs.changeColsCost(len(cols), cols, np.zeros(len(cols)))
-        low, high = constant + result[0] * self.scale, constant + result[1] * self.scale
+        low = high = float(w[fixed] @ self.low[idx[fixed]])
+        if not fixed.all():
+            free_idx, free_w = idx[~fixed], w[~fixed]
+            with self._lock:
+                system = self._system()
+                components = system["label"][system["position"][free_idx]]
+                parts = [(None, free_idx, free_w)] if len(np.unique(components)) > MAX_COMPONENTS_APART else \
+                    [(c, free_idx[components == c], free_w[components == c]) for c in np.unique(components)]
+                for component, cells, cell_weights in parts:
+                    part_low, part_high = self._solve(component, cells, cell_weights)
+                    low, high = low + part_low * self.scale, high + part_high * self.scale
         if self.integer and np.all(w == np.round(w)):  # a whole-number combination of counts
             low, high = math.ceil(low - 1e-6), (math.floor(high + 1e-6) if math.isfinite(high) else high)
         return float(low), float(high)
 
-    def _model(self):
-        """One HiGHS model over the cells that are not fixed, built once, reused with new objectives."""
+    def _solve(self, component: int | None, cells: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+        """Min and max of the weighted open cells over one component's LP (None: all components)."""
+        highs, column = self._model(component)
+        cols = column[cells].astype(np.int32)
+        highs.changeColsCost(len(cols), cols, weights)
+        result = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            highs.changeObjectiveSense(sense)
+            highs.run()
+            status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnknown:  # seen after an unbounded solve: start afresh
+                highs.clearSolver()
+                highs.run()
+                status = highs.getModelStatus()
+            if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                result.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
+            elif status == highspy.HighsModelStatus.kOptimal:
+                result.append(highs.getInfo().objective_function_value)
+            else:
+                raise RuntimeError(f"range LP ended with {highs.modelStatusToString(status)}")
+        highs.changeColsCost(len(cols), cols, np.zeros(len(cols)))
+        return result[0], result[1]
+
+    def _system(self) -> dict:
+        """The sum relations over the open cells (fixed cells moved to the right-hand side), scaled,
+        with the connected component of every open cell. Built once per table."""
         if self._lp is None:
             free = np.flatnonzero(~self.fixed)
             position = np.full(len(self.low), -1, dtype=np.int64)
@@ -143,19 +158,37 @@ class PublishedTable:
                 coefs += signs[open_].tolist()
                 rhs.append(-float(signs[~open_] @ self.low[cells[~open_]]) / self.scale)
             matrix = csr_matrix((coefs, (rows, cols)), shape=(len(rhs), len(free)))
+            pattern = (matrix != 0).astype(np.int8)
+            label = connected_components(pattern.T @ pattern, directed=False)[1] if len(free) else np.zeros(0, int)
+            self._lp = {"matrix": matrix, "rhs": np.array(rhs), "free": free, "position": position, "label": label,
+                        "models": {}}
+        return self._lp
+
+    def _model(self, component: int | None):
+        """A HiGHS model over one component (None: all open cells), built once and reused with new
+        objectives; returns it with the column of each table cell."""
+        system = self._system()
+        if component not in system["models"]:
+            matrix, rhs, free = system["matrix"], system["rhs"], system["free"]
+            members = np.arange(len(free)) if component is None else np.flatnonzero(system["label"] == component)
+            block = matrix[:, members].tocsr()
+            rows = np.flatnonzero(np.diff(block.indptr) > 0)
+            block = block[rows]
+            column = np.full(len(self.low), -1, dtype=np.int64)
+            column[free[members]] = np.arange(len(members))
             highs = highspy.Highs()
             highs.setOptionValue("output_flag", False)
             highs.setOptionValue("threads", 1)
             highs.setOptionValue("presolve", "off")  # keep the basis: the next objective starts from it
-            inf = highspy.kHighsInf
-            high = np.where(np.isfinite(self.high[free]), self.high[free] / self.scale, inf)
-            highs.addVars(len(free), (self.low[free] / self.scale).astype(np.float64), high.astype(np.float64))
-            if len(rhs):
-                rhs = np.array(rhs)
-                highs.addRows(len(rhs), rhs, rhs, matrix.nnz, matrix.indptr[:-1].astype(np.int32),
-                              matrix.indices.astype(np.int32), matrix.data.astype(np.float64))
-            self._lp = (highs, position)
-        return self._lp
+            cells = free[members]
+            high = np.where(np.isfinite(self.high[cells]), self.high[cells] / self.scale, highspy.kHighsInf)
+            highs.addVars(len(cells), (self.low[cells] / self.scale).astype(np.float64), high.astype(np.float64))
+            if len(rows):
+                b = rhs[rows]
+                highs.addRows(len(rows), b, b, block.nnz, block.indptr[:-1].astype(np.int32),
+                              block.indices.astype(np.int32), block.data.astype(np.float64))
+            system["models"][component] = (highs, column)
+        return system["models"][component]
 
 
 def _rounding_bounds(value: np.ndarray, decimals: int, denominator: np.ndarray, per: float) -> tuple:
@@ -196,6 +229,18 @@ class PublishedKnowledge:
                 cur.close()
             cached = frame.reindex(self.codes)
             cached["status"] = cached["status"].fillna("missing")
+            with self._lock:
+                self._cells[key] = cached
+        return cached
+
+    def published_values(self, indicator: str, year: int, sbi: str) -> np.ndarray:
+        """Per area (self.codes order): the published value, NaN where nothing is published."""
+        key = ("values", indicator, int(year), sbi)
+        with self._lock:
+            cached = self._cells.get(key)
+        if cached is None:
+            cells = self.cells(indicator, year, sbi)
+            cached = np.where(cells["status"].to_numpy() == "published", cells["value"].to_numpy(np.float64), np.nan)
             with self._lock:
                 self._cells[key] = cached
         return cached
