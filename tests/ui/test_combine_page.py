@@ -65,7 +65,7 @@ def test_changing_y_and_scope_updates_map_and_url():
     assert at.query_params["scope"] in ("gemeente_buurten", ["gemeente_buurten"])
     at.selectbox(key="combine:x").set_value("ctx_woz").run()  # context indicator as X
     assert not at.exception and _features(at)
-    # The checked class totals are shown (published classes always released).
+    # The pairs tables are shown.
     assert any("Klasse" in df.value.columns for df in at.dataframe)
 
 
@@ -147,9 +147,9 @@ def test_no_suppressed_value_reaches_the_combine_page(poisoned_db, monkeypatch, 
         assert (csv[["x_waarde", "y_waarde"]] == "x").any().any(), params
 
 
-def test_class_totals_are_checked_only_when_their_panel_is_opened(monkeypatch):
-    """Checked totals cost LP audits and are recorded in the ledger, where they constrain later
-    aggregates, so a closed panel must not compute them; opening it shows them."""
+def test_class_totals_are_derived_only_when_their_panel_is_opened(monkeypatch):
+    """Class totals cost two LPs each, so a closed panel must not compute them; opening it shows them,
+    derived from published cells only: a number, a range ("tussen ... en ...") or x."""
     calls = []
     real = combine.Aggregator.class_totals
     monkeypatch.setattr(combine.Aggregator, "class_totals", lambda self, *a: calls.append(a) or real(self, *a))
@@ -163,6 +163,11 @@ def test_class_totals_are_checked_only_when_their_panel_is_opened(monkeypatch):
     assert not at.exception
     totals = next(df.value for df in at.dataframe if "Gebieden" in df.value.columns)
     assert len(totals) >= 2 and "geheim" in set(totals["Klasse"])
+    shown = [str(v) for col in totals.columns[2:] for v in totals[col]]
+    published_rows = totals[totals["Klasse"] != "geheim"]
+    assert all("tussen" not in str(v) and not str(v).startswith("x") for v in published_rows.iloc[:, 2])
+    assert all(v[0].isdigit() or v.startswith("tussen ") or v.startswith("x") for v in shown), shown
+    assert "het bereik dat de gepubliceerde cijfers toelaten" in all_text(at)
 
 
 def test_real_crime_figures_combine_with_a_demo_indicator_over_their_common_years():
