@@ -155,7 +155,8 @@ def render(theme: str) -> None:
     n_sup = int((table["status"] == "suppressed").sum())
     if n_sup:
         st.caption(f"{n_sup} gebieden hebben een geheime (onderdrukte) waarde: x — geheim (onderdrukt).")
-    st.dataframe(ranked, hide_index=True, width="stretch", height=360)
+    styled, columns = tables.ranking_view(ranked, ind.decimals, ind.unit)
+    st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", height=360)
     with st.expander("Methode: referentie en significantie"):
         st.markdown(stats.METHOD_TEXT)
 

@@ -7,6 +7,7 @@ import pytest
 
 from zoo_core import catalogue
 from zoo_core.queries import Release
+from ui import tables
 
 from .apptest_util import THEMES, all_text, deck_features, decks, open_page, vega, vega_text
 
@@ -74,8 +75,31 @@ def test_suppressed_areas_are_grey_and_say_geheim(release_db):
         assert p["c"] == [120, 120, 140]
     ranking = at.dataframe[0].value.set_index("Code")
     for code in sup:
-        assert ranking.loc[code, "Waarde"] == "x — geheim (onderdrukt)"
-        assert ranking.loc[code, "Status"] == "x"
+        assert pd.isna(ranking.loc[code, "Waarde"])  # no value, never 0
+        assert pd.isna(ranking.loc[code, "Rang"]) and pd.isna(ranking.loc[code, "Afwijking"])
+        assert ranking.loc[code, "Status"] == "x — geheim (onderdrukt)"
+
+
+def test_ranking_sends_numbers_so_headers_sort_numerically():
+    """Rang, Waarde, Referentie and Afwijking are numeric columns (as text, 102,57 sorted before 11,21);
+    the Dutch notation is display only; a cell that is not published has no value in them."""
+    at = open_page("transacties", {"indicator": "tr_fiu_per_1000", "gemeente": "GM1940", "level": "wijk"})
+    ranking = at.dataframe[0].value
+    for col in ("Rang", "Waarde", "Referentie", "Afwijking"):
+        assert pd.api.types.is_numeric_dtype(ranking[col]), (col, ranking[col].dtype)
+    published = ranking["Status"] == ""
+    assert (~published).any() and published.any()
+    assert ranking.loc[~published, ["Rang", "Waarde", "Afwijking"]].isna().all().all()
+    assert list(ranking.loc[published, "Rang"]) == list(range(1, published.sum() + 1))
+    assert ranking.loc[published, "Waarde"].is_monotonic_decreasing
+    import pyarrow as pa
+    shown = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    first = ranking.index[0]
+    decimals = catalogue.get("tr_fiu_per_1000").decimals
+    assert shown["Waarde"].iloc[first] == tables.fmt(ranking["Waarde"].iloc[first], decimals)  # Dutch: 12,34
+    assert "," in shown["Waarde"].iloc[first] and "." not in shown["Waarde"].iloc[first]
+    assert shown["Afwijking"].iloc[first].endswith("%")
+    assert set(shown.loc[~published, "Waarde"]) == {""}
 
 
 def test_change_indicator_updates_map_and_table():

@@ -1,0 +1,74 @@
+"""Issue 13 findings that only show on screen, checked in real headless Chromium."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from .helpers import goto, wait_idle
+
+pytestmark = pytest.mark.browser
+GRID = "[data-testid=stDataFrame]"
+
+
+def _header_columns(grid) -> list[tuple[float, float]]:
+    """x ranges (page coordinates) of the grid's columns, from the separator lines of its header row.
+
+    The grid is a canvas; only its accessibility table (off screen) names the columns, so the column
+    positions are read from pixels: a separator is a pixel column with one colour over the header's
+    whole height, different from the header background."""
+    box = grid.bounding_box()
+    img = Image.open(io.BytesIO(grid.screenshot())).convert("RGB")
+    w, _ = img.size
+    px = img.load()
+    top, bottom = 6, 30  # inside the header row (~35 px)
+    background = px[w // 2, 3]
+    seps = [x for x in range(2, w - 2)
+            if len({px[x, y] for y in range(top, bottom)}) == 1 and px[x, top] != background
+            and px[x - 1, top] == background]
+    edges = [0] + seps + [w]
+    scale = box["width"] / w
+    return [(box["x"] + a * scale, box["x"] + b * scale) for a, b in zip(edges, edges[1:]) if b - a > 20]
+
+
+def _column_texts(page, colindex: int) -> list[str]:
+    return page.locator(f"{GRID} td[aria-colindex='{colindex}']").all_inner_texts()
+
+
+def _numbers(texts: list[str]) -> list[float]:
+    return [float(t) for t in texts if t.strip() not in ("", "None", "null")]
+
+
+def test_ranking_header_click_sorts_numerically(page, app_server):
+    """Issue 13.2: the ranking sorted 10,27; 102,57; 104,07; 11,21 (text). Click each number header and
+    read the order the grid now shows."""
+    goto(page, app_server, "/transacties?indicator=tr_fiu_per_1000&gemeente=GM0363")
+    grid = page.locator(GRID).first
+    grid.scroll_into_view_if_needed()
+    page.locator(f"{GRID} td[aria-colindex='4']").first.wait_for(state="attached")
+    header = [t.strip() for t in page.locator(f"{GRID} th[role=columnheader]").all_inner_texts()]
+    cols = _header_columns(grid)
+    assert len(cols) == len(header), (cols, header)
+    box = grid.bounding_box()
+    for name in ("Waarde", "Afwijking", "Rang", "Referentie"):
+        i = header.index(name)
+        x = (cols[i][0] + cols[i][1]) / 2
+        page.mouse.click(x, box["y"] + 18)  # ascending
+        page.wait_for_timeout(400)
+        values = _numbers(_column_texts(page, i + 1))
+        assert len(values) >= 8, (name, values)
+        assert values == sorted(values), (name, values[:12])
+        page.mouse.click(x, box["y"] + 18)  # descending
+        page.wait_for_timeout(400)
+        values = _numbers(_column_texts(page, i + 1))
+        assert values == sorted(values, reverse=True), (name, values[:12])
+    grid.screenshot(path=str(_shot("ranking_sorted")))
+
+
+def _shot(name: str):
+    from pathlib import Path
+    import os
+    out = Path(os.environ.get("ZOO_SHOTS", "/tmp/zoo-shots"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{name}.png"
