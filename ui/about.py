@@ -1,14 +1,12 @@
 """Over de data: sources, definitions, demo assumptions, disclosure method, CBS symbols."""
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 import streamlit as st
 
 from zoo_core import catalogue, demo, stats
 from zoo_core.disclosure import load_rule_sets
-from ui import cache, widgets
+from ui import cache, tables, widgets
 
 PARAM_LABELS = {
     "min_units": "Minimum aantal eenheden per cel",
@@ -20,6 +18,44 @@ PARAM_LABELS = {
     "protection_abs": "Beschermingsinterval (absoluut)",
     "protection_pct": "Beschermingsinterval (% van de waarde)",
 }
+UNIT_TYPE_LABELS = {"persons": "Personen", "addresses": "Adressen", "establishments": "Vestigingen",
+                    "euros": "Bedragen (euro)"}
+KIND_LABELS = {"count": "aantal", "sum": "som", "rate": "cijfer per ...", "percentage": "percentage",
+               "mean": "gemiddelde", "class": "klasse"}
+REPORT_COLUMNS = {"tabel": "Tabel", "family": "Code", "year": "Jaar", "branche": "Branche", "cells": "Cellen",
+                  "primary": "Primair geheim", "secondary": "Secundair geheim", "audit": "Audit",
+                  "seconds": "Rekentijd (s)"}
+# A markdown table, the symbols as code: in a plain cell "-" (nihil) became a list bullet.
+SYMBOLS_MD = """| Teken | Betekenis |
+|---|---|
+| `x` | geheim (onderdrukt) |
+| `.` | gegevens ontbreken of niet van toepassing |
+| `-` | nihil (een gepubliceerde 0) |
+| `0` | (0,0) minder dan de helft van de gekozen eenheid |
+"""
+
+
+def _param(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return tables.fmt(value, 0 if float(value).is_integer() else 2)
+
+
+def parameters_table(rules: dict) -> pd.DataFrame:
+    """Disclosure parameters: one row per rule, one column per unit type, Dutch notation."""
+    out = {"Parameter": list(PARAM_LABELS.values())}
+    for unit, r in rules.items():
+        out[UNIT_TYPE_LABELS.get(unit, unit)] = [_param(getattr(r, f, None)) for f in PARAM_LABELS]
+    return pd.DataFrame(out)
+
+
+def report_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The build's suppression report with Dutch headers and names (numbers stay numbers)."""
+    f = report.copy()
+    f["tabel"] = [catalogue.BASE_MEASURES[c].description if c in catalogue.BASE_MEASURES else c for c in f["family"]]
+    f["branche"] = [catalogue.branch_name(s) if s else "" for s in f["sbi"]]
+    f["audit"] = ["in orde" if ok else "NIET in orde" for ok in f["audit_ok"]]
+    return f[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
 
 
 @widgets.guarded
@@ -32,17 +68,16 @@ def render() -> None:
         "licentie [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl). "
         f"Cijfers op gebiedsindeling 2024 ({info.get('area_division', 'gebiedsindeling 2024')}).")
     if info.get("kind") == "demo":
-        st.warning("Deze release bevat **demo**-cijfers over ondermijning (seed "
-                   f"{info.get('seed', '?')}); alleen de contextcijfers komen van CBS.")
+        st.warning("Deze release bevat **demo**-cijfers over ondermijning; alleen de contextcijfers komen van CBS.")
 
     st.header("Indicatoren")
     rows = [{"Thema": i.theme_name, "Indicator": i.name, "Code": i.code, "Definitie": i.definition,
-             "Eenheid": i.unit, "Soort": i.kind, "Bron": i.source, "Demo": "ja" if i.demo else "nee",
-             "Kanttekening": i.caveat} for i in catalogue.INDICATORS.values()]
+             "Eenheid": i.unit, "Soort": KIND_LABELS.get(i.kind, i.kind), "Bron": i.source,
+             "Demo": "ja" if i.demo else "nee", "Kanttekening": i.caveat} for i in catalogue.INDICATORS.values()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
     st.header("Aannames van de demo-generator")
-    st.markdown("```text\n" + (inspect.getdoc(demo) or "") + "\n```")
+    st.markdown("\n".join(f"- {a}" for a in demo.ASSUMPTIONS_NL))
 
     st.header("Referentie en significantie")
     st.markdown(stats.METHOD_TEXT)
@@ -56,17 +91,15 @@ def render() -> None:
         "interval breed genoeg is. Een cijfer per 1.000 erft de geheimhouding van zijn teller. "
         "Hieronder de niet-vertrouwelijke parameters van deze release.")
     try:
-        rules = load_rule_sets()
-        prm = pd.DataFrame({u: {PARAM_LABELS.get(f, f): getattr(r, f, None) for f in PARAM_LABELS}
-                            for u, r in rules.items()})
-        st.dataframe(prm.astype("string").fillna("—"), width="stretch")
+        st.dataframe(parameters_table(load_rule_sets()), hide_index=True, width="stretch")
     except Exception as exc:  # noqa: BLE001 - a bad config must not break the page
         st.warning(f"Parameters konden niet worden gelezen: {exc.__class__.__name__}")
     st.subheader("Onderdrukkingsrapport")
-    st.dataframe(cache.suppression_report(v), hide_index=True, width="stretch")
+    report = report_table(cache.suppression_report(v))
+    st.dataframe(tables.dutch_numbers(report, {"Rekentijd (s)": 2, "Cellen": 0, "Primair geheim": 0,
+                                               "Secundair geheim": 0}),
+                 hide_index=True, width="stretch")
 
     st.header("Tekens (CBS)")
-    st.table(pd.DataFrame({"Teken": ["x", ".", "-", "0"],
-                           "Betekenis": ["geheim (onderdrukt)", "gegevens ontbreken of niet van toepassing",
-                                         "nihil", "(0,0) minder dan de helft van de gekozen eenheid"]}))
+    st.markdown(SYMBOLS_MD)
     widgets.area_division_note()

@@ -72,3 +72,21 @@ def _shot(name: str):
     out = Path(os.environ.get("ZOO_SHOTS", "/tmp/zoo-shots"))
     out.mkdir(parents=True, exist_ok=True)
     return out / f"{name}.png"
+
+
+def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
+    """Issue 13.7: in the CBS symbols table "-" (nihil) rendered as an empty list bullet."""
+    goto(page, app_server, "/over_de_data")
+    heading = page.locator("h2", has_text="Tekens (CBS)")
+    heading.scroll_into_view_if_needed()
+    table = page.locator("table").filter(has_text="nihil").last
+    cells = [c.strip() for c in table.locator("td").all_inner_texts()]
+    assert cells[:8:2] == ["x", ".", "-", "0"], cells
+    assert table.locator("li, ul").count() == 0
+    table.scroll_into_view_if_needed()
+    table.screenshot(path=str(_shot("over_de_data_tekens")))
+    # The demo assumptions are Dutch prose, not an English code block.
+    assumptions = page.locator("h2", has_text="Aannames van de demo-generator")
+    assumptions.scroll_into_view_if_needed()
+    assert page.locator("[data-testid=stCode]").count() == 0
+    page.screenshot(path=str(_shot("over_de_data_aannames")))

@@ -36,6 +36,52 @@ def test_over_de_data():
     assert set(catalogue.INDICATORS) <= codes
 
 
+def _display_values(df_element) -> pd.DataFrame:
+    import pyarrow as pa
+    return pa.ipc.open_stream(df_element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_over_de_data_speaks_dutch_and_shows_symbols_as_symbols():
+    """Issue 13.7: the demo assumptions were an English code block, the tables had English headers
+    (persons, family, cells ...) and dot decimals, and the nihil sign "-" rendered as a list bullet."""
+    from zoo_core import demo
+    at = open_page("over_de_data")
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "```" not in markdown
+    assert all(a in markdown for a in demo.ASSUMPTIONS_NL)
+    assert "Figures are generated" not in all_text(at)
+    # The symbols as code spans in a table: never a bare "-" that markdown turns into a bullet.
+    assert "| `-` | nihil" in markdown and "| `x` | geheim" in markdown
+    kinds = set(at.dataframe[0].value["Soort"])
+    assert kinds and not kinds & {"count", "rate", "mean", "sum", "class"}  # "percentage" is Dutch too
+    params = at.dataframe[1].value
+    assert list(params.columns) == ["Parameter", "Personen", "Adressen", "Vestigingen", "Bedragen (euro)"]
+    assert not params.astype(str).apply(lambda c: c.str.contains(r"\d\.\d")).any().any()  # no 15.0
+    report = at.dataframe[2]
+    assert list(report.value.columns) == ["Tabel", "Code", "Jaar", "Branche", "Cellen", "Primair geheim",
+                                          "Secundair geheim", "Audit", "Rekentijd (s)"]
+    assert set(report.value["Audit"]) <= {"in orde", "NIET in orde"}
+    shown = _display_values(report)
+    assert shown["Rekentijd (s)"].str.contains(",").all() and not shown["Rekentijd (s)"].str.contains(r"\.").any()
+    assert (shown["Cellen"] == [tables.fmt(c, 0) for c in report.value["Cellen"]]).all()  # 4.383
+
+
+@pytest.mark.parametrize("page", ["home", "over_de_data", "vastgoed", "profiel"])
+def test_demo_seed_is_not_shown(page, release_db):
+    """The demo generator's seed is shown nowhere (it was on "Over de data")."""
+    import re
+    seed = str(Release(release_db).info().get("seed", ""))
+    assert seed
+    at = open_page(page)
+    texts = [str(getattr(el, "value", "")) for kind in ("markdown", "caption", "warning", "info", "error",
+                                                          "title", "header", "subheader", "table")
+             for el in at.get(kind)]
+    texts += [df.value.to_csv() for df in at.dataframe]
+    text = "\n".join(texts)
+    assert not re.search(r"seed\W{0,3}\d", text.lower())  # catalogue.DEMO_SOURCE's "(seed vast)" names no value
+    assert not re.search(rf"(?<![\d.,]){seed}(?![\d.,])", text)
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_theme_page_renders_map_table_chart(theme):
     at = open_page(theme)
