@@ -71,20 +71,22 @@ def status_text(status: str) -> str:
     return SUPPRESSED_TEXT if status == "suppressed" else MISSING_TEXT
 
 
-def dutch_numbers(frame: pd.DataFrame, decimals: dict[str, int]):
-    """A Styler showing the given numeric columns in Dutch notation (1.234,5); the data stay numbers,
-    so st.dataframe still sorts them as numbers. An empty cell stays empty, never 0."""
+def dutch_numbers(frame: pd.DataFrame, decimals: dict[str, int], percent: tuple[str, ...] = ()):
+    """A Styler showing the given numeric columns in Dutch notation (1.234,5; `percent` ones as +12,3%);
+    the data stay numbers, so st.dataframe still sorts them as numbers. An empty cell stays empty, never 0.
+    (One format() call: a second one resets the columns it does not name.)"""
     def num(d):
         return lambda v: "" if v is None or pd.isna(v) else fmt(v, d)
-    return frame.style.format({col: num(d) for col, d in decimals.items()})
+    formats = {col: num(d) for col, d in decimals.items()}
+    formats.update({col: (lambda v: "" if v is None or pd.isna(v) else fmt_pct(v)) for col in percent})
+    return frame.style.format(formats)
 
 
 def ranking_view(ranked: pd.DataFrame, decimals: int, unit: str):
     """(Styler, column_config) for st.dataframe: Dutch notation for display (1.234,56; +12,3%) while the
     cells stay numbers, so sorting in the browser is numeric. A column_config number format cannot do
     this: printf formats have a decimal point and "localized" follows the visitor's browser language."""
-    styler = dutch_numbers(ranked, {"Rang": 0, "Waarde": decimals, "Referentie": decimals})
-    styler.format({"Afwijking": lambda v: "" if v is None or pd.isna(v) else fmt_pct(v)})
+    styler = dutch_numbers(ranked, {"Rang": 0, "Waarde": decimals, "Referentie": decimals}, percent=("Afwijking",))
     config = {
         "Rang": st.column_config.NumberColumn("Rang", help="1 = hoogste gepubliceerde waarde"),
         "Waarde": st.column_config.NumberColumn("Waarde", help=unit or None),

@@ -144,7 +144,8 @@ def test_ranking_sends_numbers_so_headers_sort_numerically():
     decimals = catalogue.get("tr_fiu_per_1000").decimals
     assert shown["Waarde"].iloc[first] == tables.fmt(ranking["Waarde"].iloc[first], decimals)  # Dutch: 12,34
     assert "," in shown["Waarde"].iloc[first] and "." not in shown["Waarde"].iloc[first]
-    assert shown["Afwijking"].iloc[first].endswith("%")
+    assert shown["Afwijking"].iloc[first] == tables.fmt_pct(ranking["Afwijking"].iloc[first])
+    assert shown["Referentie"].iloc[first] == tables.fmt(ranking["Referentie"].iloc[first], decimals)
     assert set(shown.loc[~published, "Waarde"]) == {""}
 
 
