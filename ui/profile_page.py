@@ -144,7 +144,7 @@ def render() -> None:
 
     c1, c2 = st.columns([2, 2])
     with c1:
-        gemeente = st.selectbox("Gemeente", list(labels), key=k("gemeente"), format_func=labels.get)
+        gemeente = widgets.gemeente_select("Gemeente", labels, k("gemeente"))
     with c2:
         ref_code = st.selectbox("Vergelijk met", GROUPS, key=k("ref"), format_func=reference.GROUPS.get)
     state.set_shared_gemeente(gemeente)

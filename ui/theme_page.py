@@ -82,7 +82,7 @@ def render(theme: str) -> None:
     with c2:
         year = st.selectbox("Jaar", years, key=k("year"))
     with c3:
-        gemeente = st.selectbox("Gemeente", list(labels), key=k("gemeente"), format_func=labels.get)
+        gemeente = widgets.gemeente_select("Gemeente", labels, k("gemeente"))
     state.set_shared_gemeente(gemeente)
 
     c4, c5, c6 = st.columns([2, 2, 2])
