@@ -41,7 +41,7 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
     levels = _levels(v, ind, gemeente)
     level = state.pick(params, "level", set(levels), "gemeente", warnings, "niveau")
     groups = reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS
-    ref = state.pick(params, "ref", set(groups), groups[0], warnings, "vergelijk met")
+    ref = state.pick(params, "ref", set(groups), reference.default_group(level), warnings, "vergelijk met")
     picked = state.pick_list(params, "kies", valid_gm, warnings, "eigen selectie")
     st.session_state.update({k("gemeente"): gemeente, k("indicator"): indicator, k("year"): year, k("sbi"): sbi,
                              k("level"): level, k("ref"): ref, k("kies"): picked})
@@ -52,6 +52,15 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
 def _levels(v: str, ind: catalogue.Indicator, gemeente: str) -> list[str]:
     subs = cache.sub_levels(v, gemeente)
     return [lvl for lvl in LEVEL_PARAMS if lvl in ind.levels and (lvl == "gemeente" or lvl in subs)]
+
+
+def _level_changed(theme: str) -> None:
+    """A reference group that was the old level's default becomes the new level's default, so a view has
+    one default reference however it was reached (a link with level=wijk, or the Niveau box)."""
+    k = lambda name: f"{theme}:{name}"  # noqa: E731
+    old, new = st.session_state.get(k("level_shown")), st.session_state.get(k("level"))
+    if old is not None and st.session_state.get(k("ref")) == reference.default_group(old):
+        st.session_state[k("ref")] = reference.default_group(new)
 
 
 def _keep_valid(key: str, options: list, default) -> None:
@@ -94,9 +103,11 @@ def render(theme: str) -> None:
     levels = _levels(v, ind, gemeente)
     _keep_valid(k("level"), levels, "gemeente")
     with c5:
-        level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get)
+        level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get,
+                             on_change=_level_changed, args=(theme,))
+    st.session_state[k("level_shown")] = level
     groups = list(reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS)
-    _keep_valid(k("ref"), groups, groups[0])
+    _keep_valid(k("ref"), groups, reference.default_group(level))
     with c6:
         ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get)
     picked: tuple[str, ...] = ()

@@ -271,3 +271,25 @@ def test_broken_release_shows_error_with_rebuild_command(page, broken, tmp_path,
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and "python -m zoo_core build" in at.error[0].value
+
+
+@pytest.mark.parametrize("level", ["wijk", "buurt"])
+def test_default_reference_is_the_same_from_a_link_and_from_the_widget(level):
+    """Issue 13.16: level=wijk in the link gave "De gemeente zelf", choosing Wijken in the box kept
+    "Nederland". One default per level; a group the user chose stays when it is still valid."""
+    from_link = open_page("transacties", {"gemeente": "GM0599", "level": level})
+    at = open_page("transacties", {"gemeente": "GM0599"})
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    at.selectbox(key="transacties:level").set_value(level).run()
+    assert at.selectbox(key="transacties:ref").value == from_link.selectbox(key="transacties:ref").value == "gemeente"
+    at.selectbox(key="transacties:level").set_value("gemeente").run()  # back: the gemeente level's default
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    assert open_page("transacties", {"gemeente": "GM0599", "level": "gemeente"}).selectbox(
+        key="transacties:ref").value == "nl"
+    # an explicit choice that is valid at both levels is kept
+    at.selectbox(key="transacties:level").set_value(level).run()
+    at.selectbox(key="transacties:ref").set_value("nl").run()
+    other = "buurt" if level == "wijk" else "wijk"
+    at.selectbox(key="transacties:level").set_value(other).run()
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    assert at.query_params["ref"] in ("nl", ["nl"])
