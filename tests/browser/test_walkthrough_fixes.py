@@ -90,3 +90,30 @@ def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
     assumptions.scroll_into_view_if_needed()
     assert page.locator("[data-testid=stCode]").count() == 0
     page.screenshot(path=str(_shot("over_de_data_aannames")))
+
+
+def _type_and_enter(page, box, text: str) -> None:
+    box.click()
+    box.fill(text)
+    page.get_by_role("option").first.wait_for()
+    box.press("Enter")
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("path, label", [("/home", "Zoek uw gemeente"), ("/drugs", "Gemeente")])
+def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
+    """Issue 13.13: "Den Haag", "Den Bosch", "Sudwest" (no accents) and "GM0599" found nothing."""
+    from playwright.sync_api import expect
+    goto(page, app_server, path)
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
+    for typed, code, shown in [("Den Haag", "GM0518", "'s-Gravenhage (Den Haag)"),
+                               ("Sudwest", "GM1900", "Súdwest-Fryslân"),
+                               ("GM0599", "GM0599", "Rotterdam"),
+                               ("den bosch", "GM0796", "'s-Hertogenbosch (Den Bosch)")]:
+        _type_and_enter(page, box, typed)
+        page.wait_for_function("c => location.search.includes('gemeente=' + c)", arg=code, timeout=30_000)
+        expect(box).to_have_value(shown)
+    _type_and_enter(page, box, "Bergen")  # three gemeenten: the choice stays, a message says which
+    expect(box).to_have_value("'s-Hertogenbosch (Den Bosch)")
+    expect(page.locator("[data-testid=stAlert]").filter(has_text="Bergen (L.)").first).to_be_visible()
+    page.screenshot(path=str(_shot(f"gemeente_search{path.replace('/', '_')}")))
