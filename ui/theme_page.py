@@ -84,12 +84,13 @@ def render(theme: str) -> None:
 
     c1, c2, c3 = st.columns([3, 1, 2])
     with c1:
-        indicator = st.selectbox("Indicator", codes, key=k("indicator"), format_func=lambda c: catalogue.get(c).name)
+        indicator = st.selectbox("Indicator", codes, key=k("indicator"), format_func=lambda c: catalogue.get(c).name,
+                                 placeholder=widgets.CHOOSE)
     ind = catalogue.get(indicator)
     years = cache.years(v, indicator)
     _keep_valid(k("year"), years, max(years))
     with c2:
-        year = st.selectbox("Jaar", years, key=k("year"))
+        year = st.selectbox("Jaar", years, key=k("year"), placeholder=widgets.CHOOSE)
     with c3:
         gemeente = widgets.gemeente_select("Gemeente", labels, k("gemeente"))
     state.set_shared_gemeente(gemeente)
@@ -99,21 +100,24 @@ def render(theme: str) -> None:
     if ind.has_branches:
         _keep_valid(k("sbi"), list(ind.branches), ind.branches[0])
         with c4:
-            sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name)
+            sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name,
+                               placeholder=widgets.CHOOSE)
     levels = _levels(v, ind, gemeente)
     _keep_valid(k("level"), levels, "gemeente")
     with c5:
         level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get,
-                             on_change=_level_changed, args=(theme,))
+                             on_change=_level_changed, args=(theme,), placeholder=widgets.CHOOSE)
     st.session_state[k("level_shown")] = level
     groups = list(reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS)
     _keep_valid(k("ref"), groups, reference.default_group(level))
     with c6:
-        ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get)
+        ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get,
+                                placeholder=widgets.CHOOSE)
     picked: tuple[str, ...] = ()
     if ref_code == "eigen":
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
-                                      format_func=labels.get, max_selections=reference.MAX_PICKED))
+                                      format_func=labels.get, max_selections=reference.MAX_PICKED,
+                                      placeholder=widgets.CHOOSE_GEMEENTEN))
 
     demo = cache.is_demo(v, indicator, year)
     widgets.demo_banner(demo)
@@ -173,7 +177,7 @@ def render(theme: str) -> None:
 
     # --- trend ------------------------------------------------------------------------------
     st.markdown("#### Ontwikkeling door de jaren")
-    area = st.selectbox("Gebied", list(names), key=k("area"), format_func=names.get)
+    area = st.selectbox("Gebied", list(names), key=k("area"), placeholder=widgets.CHOOSE, format_func=names.get)
     spec = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")

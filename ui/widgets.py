@@ -53,6 +53,9 @@ def area_division_note() -> None:
 
 
 GEMEENTE_PLACEHOLDER = "Typ een naam of code (bijv. Den Haag, GM0599)"
+# Dutch placeholders: without them Streamlit shows "Choose an option" / "Choose options".
+CHOOSE = "Kies een optie"
+CHOOSE_GEMEENTEN = "Kies een of meer gemeenten"
 
 
 def gemeente_select(label: str, labels: dict[str, str], key: str, **kwargs) -> str:

@@ -117,3 +117,13 @@ def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
     expect(box).to_have_value("'s-Hertogenbosch (Den Bosch)")
     expect(page.locator("[data-testid=stAlert]").filter(has_text="Bergen (L.)").first).to_be_visible()
     page.screenshot(path=str(_shot(f"gemeente_search{path.replace('/', '_')}")))
+
+
+def test_empty_gemeente_choice_reads_dutch(page, app_server):
+    """Issue 13.21: the empty "Gemeenten voor de vergelijking" box read "Choose options"."""
+    from playwright.sync_api import expect
+    goto(page, app_server, "/transacties?ref=eigen")
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="Gemeenten voor de vergelijking").first
+    expect(box.locator("input")).to_have_attribute("placeholder", "Kies een of meer gemeenten")
+    assert "Choose" not in box.inner_text()
+    box.screenshot(path=str(_shot("multiselect_placeholder")))

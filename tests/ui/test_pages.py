@@ -293,3 +293,16 @@ def test_default_reference_is_the_same_from_a_link_and_from_the_widget(level):
     at.selectbox(key="transacties:level").set_value(other).run()
     assert at.selectbox(key="transacties:ref").value == "nl"
     assert at.query_params["ref"] in ("nl", ["nl"])
+
+
+@pytest.mark.parametrize("page, params", [("transacties", {"ref": "eigen"}), ("branches", {"ref": "eigen"}),
+                                          ("profiel", {"ref": "eigen"}), ("home", {})])
+def test_select_widgets_have_dutch_placeholders(page, params):
+    """Issue 13.21: without a placeholder Streamlit shows "Choose an option" / "Choose options"."""
+    from ui import widgets
+    at = open_page(page, params)
+    boxes = list(at.selectbox) + list(at.multiselect)
+    assert boxes and any(True for _ in at.multiselect) == (page != "home")
+    for box in boxes:
+        assert box.proto.placeholder in (widgets.CHOOSE, widgets.CHOOSE_GEMEENTEN, widgets.GEMEENTE_PLACEHOLDER), \
+            (box.label, box.proto.placeholder)
