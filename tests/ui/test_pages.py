@@ -259,6 +259,26 @@ def test_downloads_contain_exactly_the_shown_rows(monkeypatch):
     workbook = excel()
     assert workbook[:2] == b"PK"
     assert len(pd.read_excel(io.BytesIO(workbook))) == len(lines) - 1
+    # Issue 13.23: the CSV variant for Dutch Excel, next to the standard one: ; decimal comma, BOM
+    nl = dict(seen)["Download CSV (Excel NL)"]
+    assert callable(nl)
+    raw = nl()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    nl_lines = raw.decode("utf-8-sig").strip().splitlines()
+    assert len(nl_lines) == len(lines)
+    assert nl_lines[0] == lines[0].replace(",", ";")
+    assert any(";x;" in line for line in nl_lines[1:])  # suppressed stays x
+    back = pd.read_csv(io.BytesIO(raw), sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    std = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
+
+    def same(a: str, b: str) -> bool:  # the same cell, only written the Dutch way
+        try:
+            return float(a) == float(b.replace(",", "."))
+        except ValueError:
+            return a == b
+    assert back.shape == std.shape
+    assert all(same(a, b) for c in std.columns for a, b in zip(std[c], back[c]))
+    assert any("," in line.split(";")[6] for line in nl_lines[1:])  # waarde with a decimal comma
 
 
 @pytest.mark.parametrize("page", ["home", *THEMES, "over_de_data"])
