@@ -57,8 +57,10 @@ def ranking(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
         "Gebied": f["name"].to_numpy(),
         "Code": f["area_code"].to_numpy(),
         "Waarde": pd.array([float(v) if ok else None for v, ok in zip(f["value"], pub)], dtype="Float64"),
-        "Referentie": pd.array([float(r) if pd.notna(r) else None for r in f["reference"]], dtype="Float64"),
-        "Afwijking": pd.array([float(d) if ok and d is not None and pd.notna(d) else None
+        # rounded as shown: a click sorts by what is seen, and no 17-digit float goes to the browser
+        "Referentie": pd.array([round(float(r), decimals) if pd.notna(r) else None for r in f["reference"]],
+                               dtype="Float64"),
+        "Afwijking": pd.array([round(float(d), 1) if ok and d is not None and pd.notna(d) else None
                                for d, ok in zip(f["deviation"], pub)], dtype="Float64"),
         "Significantie": [lbl if ok else "" for lbl, ok in zip(f["sig_label"], pub)],
         "Status": ["" if ok else status_text(s) for ok, s in zip(pub, f["status"])],
@@ -92,7 +94,8 @@ def ranking_view(ranked: pd.DataFrame, decimals: int, unit: str):
         "Waarde": st.column_config.NumberColumn("Waarde", help=unit or None),
         "Referentie": st.column_config.NumberColumn("Referentie", help="Waarde van de referentiegroep"),
         "Afwijking": st.column_config.NumberColumn("Afwijking", help="Afwijking van de referentie in %"),
-        "Status": st.column_config.TextColumn("Status", help="x = geheim (onderdrukt), . = geen waarde"),
+        "Status": st.column_config.TextColumn("Status", help="x = geheim (onderdrukt), . = geen waarde",
+                                             width="medium"),
     }
     return styler, config
 

@@ -171,7 +171,8 @@ def render(theme: str) -> None:
     if n_sup:
         st.caption(f"{n_sup} gebieden hebben een geheime (onderdrukte) waarde: x — geheim (onderdrukt).")
     styled, columns = tables.ranking_view(ranked, ind.decimals, ind.unit)
-    st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", height=360)
+    # placeholder="": a cell without a value is empty (not "None"); Status says why (x / .)
+    st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", height=360, placeholder="")
     with st.expander("Methode: referentie en significantie"):
         st.markdown(stats.METHOD_TEXT)
 

@@ -66,6 +66,29 @@ def test_ranking_header_click_sorts_numerically(page, app_server):
     grid.screenshot(path=str(_shot("ranking_sorted")))
 
 
+def test_ranking_cells_without_value_are_empty_and_say_why(page, app_server):
+    """Suppressed wijken: no number (not 0, not "None") in Rang/Waarde/Afwijking, "x — geheim" in Status."""
+    goto(page, app_server, "/transacties?indicator=tr_fiu_per_1000&gemeente=GM1940&level=wijk")
+    grid = page.locator(GRID).first
+    grid.scroll_into_view_if_needed()
+    page.locator(f"{GRID} td[aria-colindex='4']").first.wait_for(state="attached")
+    header = [t.strip() for t in page.locator(f"{GRID} th[role=columnheader]").all_inner_texts()]
+    cols = _header_columns(grid)
+    box = grid.bounding_box()
+    status = header.index("Status")
+    x = (cols[status][0] + cols[status][1]) / 2
+    page.mouse.click(x, box["y"] + 18)  # sort by Status: the "x — geheim" rows come first (descending: last)
+    page.wait_for_timeout(400)
+    page.mouse.click(x, box["y"] + 18)
+    page.wait_for_timeout(400)
+    texts = {name: _column_texts(page, header.index(name) + 1) for name in ("Rang", "Waarde", "Afwijking", "Status")}
+    secret = [i for i, s in enumerate(texts["Status"]) if s.startswith("x")]
+    assert secret, texts["Status"]
+    for name in ("Rang", "Waarde", "Afwijking"):
+        assert all(texts[name][i].strip() in ("", "None") for i in secret), (name, texts[name])
+    grid.screenshot(path=str(_shot("ranking_secret_rows")))
+
+
 def _shot(name: str):
     from pathlib import Path
     import os
