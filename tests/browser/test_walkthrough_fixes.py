@@ -40,27 +40,35 @@ def _numbers(texts: list[str]) -> list[float]:
     return [float(t) for t in texts if t.strip() not in ("", "None", "null")]
 
 
-def test_ranking_header_click_sorts_numerically(page, app_server):
-    """Issue 13.2: the ranking sorted 10,27; 102,57; 104,07; 11,21 (text). Click each number header and
-    read the order the grid now shows."""
-    goto(page, app_server, "/transacties?indicator=tr_fiu_per_1000&gemeente=GM0363")
+def _ranking(page):
+    """The ranking grid, its column names and a function that clicks a column's header."""
     grid = page.locator(GRID).first
     grid.scroll_into_view_if_needed()
     page.locator(f"{GRID} td[aria-colindex='4']").first.wait_for(state="attached")
     header = [t.strip() for t in page.locator(f"{GRID} th[role=columnheader]").all_inner_texts()]
     cols = _header_columns(grid)
     assert len(cols) == len(header), (cols, header)
-    box = grid.bounding_box()
+    top = grid.bounding_box()["y"] + 18
+
+    def click(name: str) -> None:
+        a, b = cols[header.index(name)]
+        page.mouse.click((a + b) / 2, top)
+        page.wait_for_timeout(400)
+    return grid, header, click
+
+
+def test_ranking_header_click_sorts_numerically(page, app_server):
+    """Issue 13.2: the ranking sorted 10,27; 102,57; 104,07; 11,21 (text). Click each number header and
+    read the order the grid now shows."""
+    goto(page, app_server, "/transacties?indicator=tr_fiu_per_1000&gemeente=GM0363")
+    grid, header, click = _ranking(page)
     for name in ("Waarde", "Afwijking", "Rang", "Referentie"):
         i = header.index(name)
-        x = (cols[i][0] + cols[i][1]) / 2
-        page.mouse.click(x, box["y"] + 18)  # ascending
-        page.wait_for_timeout(400)
+        click(name)  # ascending
         values = _numbers(_column_texts(page, i + 1))
         assert len(values) >= 8, (name, values)
         assert values == sorted(values), (name, values[:12])
-        page.mouse.click(x, box["y"] + 18)  # descending
-        page.wait_for_timeout(400)
+        click(name)  # descending
         values = _numbers(_column_texts(page, i + 1))
         assert values == sorted(values, reverse=True), (name, values[:12])
     grid.screenshot(path=str(_shot("ranking_sorted")))
@@ -69,18 +77,9 @@ def test_ranking_header_click_sorts_numerically(page, app_server):
 def test_ranking_cells_without_value_are_empty_and_say_why(page, app_server):
     """Suppressed wijken: no number (not 0, not "None") in Rang/Waarde/Afwijking, "x — geheim" in Status."""
     goto(page, app_server, "/transacties?indicator=tr_fiu_per_1000&gemeente=GM1940&level=wijk")
-    grid = page.locator(GRID).first
-    grid.scroll_into_view_if_needed()
-    page.locator(f"{GRID} td[aria-colindex='4']").first.wait_for(state="attached")
-    header = [t.strip() for t in page.locator(f"{GRID} th[role=columnheader]").all_inner_texts()]
-    cols = _header_columns(grid)
-    box = grid.bounding_box()
-    status = header.index("Status")
-    x = (cols[status][0] + cols[status][1]) / 2
-    page.mouse.click(x, box["y"] + 18)  # sort by Status: the "x — geheim" rows come first (descending: last)
-    page.wait_for_timeout(400)
-    page.mouse.click(x, box["y"] + 18)
-    page.wait_for_timeout(400)
+    grid, header, click = _ranking(page)
+    click("Status")  # ascending: published ("") first; descending: "x — geheim" and ". — geen waarde" first
+    click("Status")
     texts = {name: _column_texts(page, header.index(name) + 1) for name in ("Rang", "Waarde", "Afwijking", "Status")}
     secret = [i for i, s in enumerate(texts["Status"]) if s.startswith("x")]
     assert secret, texts["Status"]
@@ -116,14 +115,21 @@ def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
 
 
 def _type_and_enter(page, box, text: str) -> None:
-    box.click()
+    page.keyboard.press("Escape")  # after a rerun the list can reopen on the focused box
+    try:
+        box.click(timeout=10_000)
+    except Exception:
+        page.screenshot(path=str(_shot("type_and_enter_failed")))
+        raise
     box.fill(text)
     page.get_by_role("option").first.wait_for()
     box.press("Enter")
     wait_idle(page)
 
 
-@pytest.mark.parametrize("path, label", [("/home", "Zoek uw gemeente"), ("/drugs", "Gemeente")])
+# Home is opened at "/": a later visit to "/home" on the same server showed Streamlit's "Page not found"
+# dialog (the default page is served at the root), which makes the page inert.
+@pytest.mark.parametrize("path, label", [("/", "Zoek uw gemeente"), ("/drugs", "Gemeente")])
 def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
     """Issue 13.13: "Den Haag", "Den Bosch", "Sudwest" (no accents) and "GM0599" found nothing."""
     from playwright.sync_api import expect
@@ -135,11 +141,11 @@ def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
                                ("den bosch", "GM0796", "'s-Hertogenbosch (Den Bosch)")]:
         _type_and_enter(page, box, typed)
         page.wait_for_function("c => location.search.includes('gemeente=' + c)", arg=code, timeout=30_000)
-        expect(box).to_have_value(shown)
+        expect(box).to_have_value(shown, timeout=20_000)  # the box follows the server's rerun
     _type_and_enter(page, box, "Bergen")  # three gemeenten: the choice stays, a message says which
-    expect(box).to_have_value("'s-Hertogenbosch (Den Bosch)")
-    expect(page.locator("[data-testid=stAlert]").filter(has_text="Bergen (L.)").first).to_be_visible()
-    page.screenshot(path=str(_shot(f"gemeente_search{path.replace('/', '_')}")))
+    expect(page.locator("[data-testid=stAlert]").filter(has_text="Bergen (L.)").first).to_be_visible(timeout=20_000)
+    expect(box).to_have_value("'s-Hertogenbosch (Den Bosch)", timeout=20_000)
+    page.screenshot(path=str(_shot(f"gemeente_search_{path.strip('/') or 'home'}")))
 
 
 def test_empty_gemeente_choice_reads_dutch(page, app_server):
