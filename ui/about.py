@@ -1,14 +1,12 @@
 """Over de data: sources, definitions, demo assumptions, disclosure method, CBS symbols."""
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 import streamlit as st
 
 from zoo_core import catalogue, demo, stats
 from zoo_core.disclosure import load_rule_sets
-from ui import cache, widgets
+from ui import cache, tables, widgets
 
 PARAM_LABELS = {
     "min_units": "Minimum aantal eenheden per cel",
@@ -20,6 +18,59 @@ PARAM_LABELS = {
     "protection_abs": "Beschermingsinterval (absoluut)",
     "protection_pct": "Beschermingsinterval (% van de waarde)",
 }
+UNIT_TYPE_LABELS = {"persons": "Personen", "addresses": "Adressen", "establishments": "Vestigingen",
+                    "euros": "Bedragen (euro)"}
+KIND_LABELS = {"count": "aantal", "sum": "som", "rate": "cijfer per ...", "percentage": "percentage",
+               "mean": "gemiddelde", "class": "klasse"}
+REPORT_COLUMNS = {"tabel": "Tabel", "family": "Code", "year": "Jaar", "branche": "Branche", "cells": "Cellen",
+                  "primary": "Primair geheim", "secondary": "Secundair geheim",
+                  "bounded": "Cellen met een publieke bovengrens", "seconds": "Rekentijd (s)"}
+PROMISE_MD = """
+**Wat een geheime cel belooft.** Een audit met lineaire programmering rekent voor elke geheime cel uit tussen
+welke waarden ze kan liggen, gegeven alles wat gepubliceerd is: alle optelrelaties (buurt, wijk, gemeente,
+provincie, RIEC-regio, Nederland), alle gepubliceerde cellen, gehele aantallen, en de grenzen tussen
+indicatoren die iedereen kan afleiden (bijvoorbeeld: onverklaarbare aankopen zijn niet meer dan de verkochte
+woningen, drugsverdachten met delict elders niet meer dan de drugsverdachten, jonge aanwas niet meer dan de
+jongeren; een omzet is 0 waar 0 vestigingen zijn). Een geheime cel is beschermd als dat bereik minstens zo breed
+is als de parameter *beschermingsinterval* hieronder (voor een primair geheime cel; een secundaire cel mag
+niet exact af te leiden zijn), of als het alle waarden omvat die de publieke grens toelaat (bijvoorbeeld 0 tot
+en met 4 bij een gepubliceerde noemer van 4: breder kan niet).
+
+**Afgeleide cijfers.** Totalen die de app zelf uitrekent (per klasse, voor een selectie, "rest van", een
+verhouding zoals transacties per kapper) komen alleen uit gepubliceerde cellen: één getal als die het
+vastleggen, anders het bereik dat ze toelaten ("tussen ... en ..."), of x. Ze verraden dus niets dat niet
+al uit de publicatie volgt; de server heeft geen vertrouwelijke brongegevens.
+"""
+# A markdown table, the symbols as code: in a plain cell "-" (nihil) became a list bullet.
+SYMBOLS_MD = """| Teken | Betekenis |
+|---|---|
+| `x` | geheim (onderdrukt) |
+| `.` | gegevens ontbreken of niet van toepassing |
+| `-` | nihil (een gepubliceerde 0) |
+| `0` | (0,0) minder dan de helft van de gekozen eenheid |
+"""
+
+
+def _param(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return tables.fmt(value, 0 if float(value).is_integer() else 2)
+
+
+def parameters_table(rules: dict) -> pd.DataFrame:
+    """Disclosure parameters: one row per rule, one column per unit type, Dutch notation."""
+    out = {"Parameter": list(PARAM_LABELS.values())}
+    for unit, r in rules.items():
+        out[UNIT_TYPE_LABELS.get(unit, unit)] = [_param(getattr(r, f, None)) for f in PARAM_LABELS]
+    return pd.DataFrame(out)
+
+
+def report_table(report: pd.DataFrame) -> pd.DataFrame:
+    """The build's suppression report with Dutch headers and names (numbers stay numbers)."""
+    f = report.copy()
+    f["tabel"] = [catalogue.BASE_MEASURES[c].description if c in catalogue.BASE_MEASURES else c for c in f["family"]]
+    f["branche"] = [catalogue.branch_name(s) if s else "" for s in f["sbi"]]
+    return f[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
 
 
 @widgets.guarded
@@ -34,18 +85,17 @@ def render() -> None:
     st.markdown("**Bron: Politie** — geregistreerde misdrijven per gemeente 2022-2024 (tabel 47013NED), open data "
                 "van de politie via data.politie.nl, ongewijzigd overgenomen uit de CSV-export.")
     if info.get("kind") == "demo":
-        st.warning("Deze release bevat **demo**-cijfers over ondermijning (seed "
-                   f"{info.get('seed', '?')}); alleen de contextcijfers (CBS) en de geregistreerde misdrijven "
-                   "(politie) zijn echt.")
+        st.warning("Deze release bevat **demo**-cijfers over ondermijning; alleen de contextcijfers (CBS) en de "
+                   "geregistreerde misdrijven (politie) zijn echt.")
 
     st.header("Indicatoren")
     rows = [{"Thema": i.theme_name, "Indicator": i.name, "Code": i.code, "Definitie": i.definition,
-             "Eenheid": i.unit, "Soort": i.kind, "Bron": i.source, "Demo": "ja" if i.demo else "nee",
-             "Kanttekening": i.caveat} for i in catalogue.INDICATORS.values()]
+             "Eenheid": i.unit, "Soort": KIND_LABELS.get(i.kind, i.kind), "Bron": i.source,
+             "Demo": "ja" if i.demo else "nee", "Kanttekening": i.caveat} for i in catalogue.INDICATORS.values()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
     st.header("Aannames van de demo-generator")
-    st.markdown("```text\n" + (inspect.getdoc(demo) or "") + "\n```")
+    st.markdown("\n".join(f"- {a}" for a in demo.ASSUMPTIONS_NL))
 
     st.header("Referentie en significantie")
     st.markdown(stats.METHOD_TEXT)
@@ -55,21 +105,19 @@ def render() -> None:
         "Een cel wordt geheimgehouden (onderdrukt) als ze te weinig eenheden heeft, als één of twee bijdragers "
         "domineren, of als een percentage of cijfer per ... een te kleine noemer heeft (primaire onderdrukking). "
         "Daarna worden extra cellen geheimgehouden zodat geen geheime cel via optellen of aftrekken te herleiden "
-        "is (secundaire onderdrukking); een audit met lineaire programmering controleert dat elk geheim "
-        "interval breed genoeg is. Een cijfer per 1.000 erft de geheimhouding van zijn teller. "
-        "Hieronder de niet-vertrouwelijke parameters van deze release.")
+        "is (secundaire onderdrukking). Een cijfer per 1.000 erft de geheimhouding van zijn teller.")
+    st.markdown(PROMISE_MD)
+    st.markdown("Hieronder de niet-vertrouwelijke parameters van deze release.")
     try:
-        rules = load_rule_sets()
-        prm = pd.DataFrame({u: {PARAM_LABELS.get(f, f): getattr(r, f, None) for f in PARAM_LABELS}
-                            for u, r in rules.items()})
-        st.dataframe(prm.astype("string").fillna("—"), width="stretch")
+        st.dataframe(parameters_table(load_rule_sets()), hide_index=True, width="stretch")
     except Exception as exc:  # noqa: BLE001 - a bad config must not break the page
         st.warning(f"Parameters konden niet worden gelezen: {exc.__class__.__name__}")
     st.subheader("Onderdrukkingsrapport")
-    st.dataframe(cache.suppression_report(v), hide_index=True, width="stretch")
+    report = report_table(cache.suppression_report(v))
+    st.dataframe(tables.dutch_numbers(report, {"Rekentijd (s)": 2, "Cellen": 0, "Primair geheim": 0,
+                                               "Secundair geheim": 0, "Cellen met een publieke bovengrens": 0}),
+                 hide_index=True, width="stretch")
 
     st.header("Tekens (CBS)")
-    st.table(pd.DataFrame({"Teken": ["x", ".", "-", "0"],
-                           "Betekenis": ["geheim (onderdrukt)", "gegevens ontbreken of niet van toepassing",
-                                         "nihil", "(0,0) minder dan de helft van de gekozen eenheid"]}))
+    st.markdown(SYMBOLS_MD)
     widgets.area_division_note()

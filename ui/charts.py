@@ -7,6 +7,9 @@ import pandas as pd
 from ui.tables import fmt
 
 
+REF_PREFIX = "Referentie: "
+
+
 def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: int) -> pd.DataFrame:
     """Long frame: year, reeks, waarde (NULL unless published), status, segment, tekst."""
     rows = []
@@ -20,15 +23,25 @@ def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: i
                      "segment": f"a{segment}", "tekst": fmt(v, decimals) if ok else ("x" if s == "suppressed" else ".")})
     for y, r in zip(trend["year"], trend["reference"]):
         ok = pd.notna(r)
-        rows.append({"jaar": str(int(y)), "reeks": f"Referentie: {ref_label}", "waarde": float(r) if ok else None,
+        rows.append({"jaar": str(int(y)), "reeks": REF_PREFIX + ref_label, "waarde": float(r) if ok else None,
                      "status": "referentie", "segment": "ref", "tekst": fmt(r, decimals) if ok else "."})
     return pd.DataFrame(rows)
 
 
+AREA_COLOR = "#c0392b"       # the chosen area, on every trend chart
+REFERENCE_COLOR = "#555555"  # its reference
+
+
 def trend_chart(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=alt.X("jaar:O", title="Jaar"))
-    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"),
-                      scale=alt.Scale(range=["#c0392b", "#555555"]))
+    # An explicit domain: without it Vega sorts the series names, so an area named after "Referentie: ..."
+    # (Rotterdam, Utrecht, ...) took the reference's grey and the reference the area's red.
+    series = list(dict.fromkeys(frame["reeks"]))
+    area = [r for r in series if not str(r).startswith(REF_PREFIX)]
+    refs = [r for r in series if str(r).startswith(REF_PREFIX)]
+    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"), sort=area + refs,
+                      scale=alt.Scale(domain=area + refs,
+                                      range=[AREA_COLOR] * len(area) + [REFERENCE_COLOR] * len(refs)))
     valid = alt.datum.waarde != None  # noqa: E711 - Vega expression
     line = base.mark_line(point=True).encode(
         y=alt.Y("waarde:Q", title=unit), color=color, detail="segment:N",

@@ -29,8 +29,9 @@ def render() -> None:
                                            warnings, "gemeente")
         for w in warnings:
             st.warning(w)
-    code = st.selectbox("Zoek uw gemeente", list(labels), key=KEY, format_func=labels.get,
-                        help="Typ een deel van de naam. De keuze blijft bewaard op alle pagina's.")
+    code = widgets.gemeente_select("Zoek uw gemeente", labels, KEY,
+                                   help="Typ een deel van de naam (ook zonder accenten, bijv. Den Haag) of een "
+                                        "code als GM0599 en druk op Enter. De keuze blijft bewaard op alle pagina's.")
     state.set_shared_gemeente(code)
     state.write_params({"gemeente": code})
     st.markdown("Kies hierna een thema in het menu links. " + widgets.SIGNAL)

@@ -164,19 +164,35 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
     return deck
 
 
+def legend_classes(breaks: list[float], published, decimals: int) -> list[tuple[list[int], str]]:
+    """(colour, label) of every value class that holds a published value, with the colour the map gives it.
+
+    Bounds are the class breaks, clipped to the values; a class no value falls in is left out, and a class
+    whose bounds read the same is labelled with that one value (one value, or all values equal, used to
+    read "35,73 – 35,73" twice)."""
+    vals = [float(x) for x in published if x is not None and not pd.isna(x)]
+    if not vals:
+        return []
+    lo, hi = min(vals), max(vals)
+    edges = [lo] + list(breaks) + [hi]
+    held = {class_of(x, breaks) for x in vals} if breaks else {0}
+    out = []
+    for i in range(len(edges) - 1):
+        if i not in held:
+            continue
+        a, b = fmt(max(edges[i], lo), decimals), fmt(min(edges[i + 1], hi), decimals)
+        out.append((PALETTE[i] if breaks else PALETTE[2], a if a == b else f"{a} – {b}"))
+    return out
+
+
 def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: int) -> str:
     """Legend: the value classes with their bounds, then geheim and geen waarde."""
     def swatch(style: str) -> str:
         return (f"<span style='display:inline-block;width:18px;height:12px;margin-right:6px;"
                 f"border:1px solid #999;vertical-align:middle;{style}'></span>")
     items = []
-    vals = published.dropna()
-    if len(vals):
-        lo, hi = float(vals.min()), float(vals.max())
-        edges = [lo] + breaks + [hi]
-        for i in range(len(edges) - 1):
-            color = PALETTE[i] if breaks else PALETTE[2]
-            items.append(swatch(f"background:rgb{tuple(color)}") + f"{fmt(edges[i], decimals)} – {fmt(edges[i + 1], decimals)}")
+    for color, label in legend_classes(breaks, published, decimals):
+        items.append(swatch(f"background:rgb{tuple(color)}") + label)
     sup = ("background:repeating-linear-gradient(45deg,rgb(120,120,140),rgb(120,120,140) 3px,"
            "rgb(170,170,185) 3px,rgb(170,170,185) 6px)")
     items.append(swatch(sup) + "x — geheim (onderdrukt)")

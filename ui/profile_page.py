@@ -144,14 +144,16 @@ def render() -> None:
 
     c1, c2 = st.columns([2, 2])
     with c1:
-        gemeente = st.selectbox("Gemeente", list(labels), key=k("gemeente"), format_func=labels.get)
+        gemeente = widgets.gemeente_select("Gemeente", labels, k("gemeente"))
     with c2:
-        ref_code = st.selectbox("Vergelijk met", GROUPS, key=k("ref"), format_func=reference.GROUPS.get)
+        ref_code = st.selectbox("Vergelijk met", GROUPS, key=k("ref"), format_func=reference.GROUPS.get,
+                                placeholder=widgets.CHOOSE)
     state.set_shared_gemeente(gemeente)
     picked: tuple[str, ...] = ()
     if ref_code == "eigen":
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
-                                      format_func=labels.get, max_selections=reference.MAX_PICKED))
+                                      format_func=labels.get, max_selections=reference.MAX_PICKED,
+                                      placeholder=widgets.CHOOSE_GEMEENTEN))
     state.write_params({"gemeente": gemeente, "ref": ref_code, "kies": ",".join(picked) if ref_code == "eigen" else ""})
 
     p = cache.profile(v, gemeente, ref_code, picked)
@@ -199,7 +201,8 @@ def render() -> None:
         options = list(dict.fromkeys(trends["key"]))
         if st.session_state.get(k("trend")) not in options:
             st.session_state[k("trend")] = options[0]
-        key = st.selectbox("Ontwikkeling per wijk van", options, key=k("trend"), format_func=names.get)
+        key = st.selectbox("Ontwikkeling per wijk van", options, key=k("trend"), format_func=names.get,
+                           placeholder=widgets.CHOOSE)
         st.altair_chart(wijk_chart(trends[trends["key"] == key]), width="content")
         st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
 

@@ -5,7 +5,7 @@ import functools
 
 import streamlit as st
 
-from zoo_core import catalogue, reference, stats
+from zoo_core import catalogue, exchange, reference, stats
 from ui import cache, maps, state, tables, widgets
 
 LEVEL_LABELS = {"gemeente": "Alle gemeenten", "wijk": "Wijken van gemeente", "buurt": "Buurten van gemeente"}
@@ -41,7 +41,7 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
     levels = _levels(v, ind, gemeente)
     level = state.pick(params, "level", set(levels), "gemeente", warnings, "niveau")
     groups = reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS
-    ref = state.pick(params, "ref", set(groups), groups[0], warnings, "vergelijk met")
+    ref = state.pick(params, "ref", set(groups), reference.default_group(level), warnings, "vergelijk met")
     picked = state.pick_list(params, "kies", valid_gm, warnings, "eigen selectie")
     st.session_state.update({k("gemeente"): gemeente, k("indicator"): indicator, k("year"): year, k("sbi"): sbi,
                              k("level"): level, k("ref"): ref, k("kies"): picked})
@@ -52,6 +52,15 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
 def _levels(v: str, ind: catalogue.Indicator, gemeente: str) -> list[str]:
     subs = cache.sub_levels(v, gemeente)
     return [lvl for lvl in LEVEL_PARAMS if lvl in ind.levels and (lvl == "gemeente" or lvl in subs)]
+
+
+def _level_changed(theme: str) -> None:
+    """A reference group that was the old level's default becomes the new level's default, so a view has
+    one default reference however it was reached (a link with level=wijk, or the Niveau box)."""
+    k = lambda name: f"{theme}:{name}"  # noqa: E731
+    old, new = st.session_state.get(k("level_shown")), st.session_state.get(k("level"))
+    if old is not None and st.session_state.get(k("ref")) == reference.default_group(old):
+        st.session_state[k("ref")] = reference.default_group(new)
 
 
 def _keep_valid(key: str, options: list, default) -> None:
@@ -75,14 +84,15 @@ def render(theme: str) -> None:
 
     c1, c2, c3 = st.columns([3, 1, 2])
     with c1:
-        indicator = st.selectbox("Indicator", codes, key=k("indicator"), format_func=lambda c: catalogue.get(c).name)
+        indicator = st.selectbox("Indicator", codes, key=k("indicator"), format_func=lambda c: catalogue.get(c).name,
+                                 placeholder=widgets.CHOOSE)
     ind = catalogue.get(indicator)
     years = cache.years(v, indicator)
     _keep_valid(k("year"), years, max(years))
     with c2:
-        year = st.selectbox("Jaar", years, key=k("year"))
+        year = st.selectbox("Jaar", years, key=k("year"), placeholder=widgets.CHOOSE)
     with c3:
-        gemeente = st.selectbox("Gemeente", list(labels), key=k("gemeente"), format_func=labels.get)
+        gemeente = widgets.gemeente_select("Gemeente", labels, k("gemeente"))
     state.set_shared_gemeente(gemeente)
 
     c4, c5, c6 = st.columns([2, 2, 2])
@@ -90,19 +100,24 @@ def render(theme: str) -> None:
     if ind.has_branches:
         _keep_valid(k("sbi"), list(ind.branches), ind.branches[0])
         with c4:
-            sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name)
+            sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name,
+                               placeholder=widgets.CHOOSE)
     levels = _levels(v, ind, gemeente)
     _keep_valid(k("level"), levels, "gemeente")
     with c5:
-        level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get)
+        level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get,
+                             on_change=_level_changed, args=(theme,), placeholder=widgets.CHOOSE)
+    st.session_state[k("level_shown")] = level
     groups = list(reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS)
-    _keep_valid(k("ref"), groups, groups[0])
+    _keep_valid(k("ref"), groups, reference.default_group(level))
     with c6:
-        ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get)
+        ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get,
+                                placeholder=widgets.CHOOSE)
     picked: tuple[str, ...] = ()
     if ref_code == "eigen":
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
-                                      format_func=labels.get, max_selections=reference.MAX_PICKED))
+                                      format_func=labels.get, max_selections=reference.MAX_PICKED,
+                                      placeholder=widgets.CHOOSE_GEMEENTEN))
 
     demo = cache.is_demo(v, indicator, year)
     widgets.demo_banner(demo)
@@ -155,13 +170,15 @@ def render(theme: str) -> None:
     n_sup = int((table["status"] == "suppressed").sum())
     if n_sup:
         st.caption(f"{n_sup} gebieden hebben een geheime (onderdrukte) waarde: x — geheim (onderdrukt).")
-    st.dataframe(ranked, hide_index=True, width="stretch", height=360)
+    styled, columns = tables.ranking_view(ranked, ind.decimals, ind.unit)
+    # placeholder="": a cell without a value is empty (not "None"); Status says why (x / .)
+    st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", height=360, placeholder="")
     with st.expander("Methode: referentie en significantie"):
         st.markdown(stats.METHOD_TEXT)
 
     # --- trend ------------------------------------------------------------------------------
     st.markdown("#### Ontwikkeling door de jaren")
-    area = st.selectbox("Gebied", list(names), key=k("area"), format_func=names.get)
+    area = st.selectbox("Gebied", list(names), key=k("area"), placeholder=widgets.CHOOSE, format_func=names.get)
     spec = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
@@ -173,7 +190,11 @@ def render(theme: str) -> None:
     key = (indicator, year, level, within, sbi, ref_code, picked)
     csv_bytes = cache.csv_download(v, key, export)
     stem = f"zoo_{indicator}_{year}_{level}" + (f"_{within}" if within else "") + (f"_{sbi}" if sbi else "")
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=k("csv"))
-    d2.download_button("Download Excel", functools.partial(tables.to_excel, export), file_name=stem + ".xlsx", key=k("xlsx"),
+    # ; and decimal comma with a BOM: opens in columns in Dutch Excel; made on click, like the Excel file
+    d2.download_button("Download CSV (Excel NL)", functools.partial(exchange.csv_excel_nl, export),
+                       file_name=stem + "_excel_nl.csv", mime="text/csv", key=k("csv_nl"),
+                       help="Puntkomma als scheidingsteken en komma als decimaalteken, voor Nederlandse Excel")
+    d3.download_button("Download Excel", functools.partial(tables.to_excel, export), file_name=stem + ".xlsx", key=k("xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

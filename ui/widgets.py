@@ -5,7 +5,9 @@ import functools
 
 import streamlit as st
 
+from zoo_core import search
 from zoo_core.release import REBUILD_COMMAND, ReleaseError
+from ui import state
 
 AREA_DIVISION = "Cijfers op gebiedsindeling 2024."
 SIGNAL = "Een relatief hoge waarde is een signaal, geen bewijs."
@@ -48,3 +50,44 @@ def demo_banner(is_demo: bool) -> None:
 
 def area_division_note() -> None:
     st.caption(AREA_DIVISION + " Bron: CBS, Kadaster (CC BY 4.0); zie 'Over de data'.")
+
+
+GEMEENTE_PLACEHOLDER = "Typ een naam of code (bijv. Den Haag, GM0599)"
+# Dutch placeholders: without them Streamlit shows "Choose an option" / "Choose options".
+CHOOSE = "Kies een optie"
+CHOOSE_GEMEENTEN = "Kies een of meer gemeenten"
+
+
+def gemeente_select(label: str, labels: dict[str, str], key: str, **kwargs) -> str:
+    """A gemeente selectbox that also takes what people type: a text that is no option (Enter) is matched by
+    zoo_core.search (accents folded, common names such as Den Haag, codes such as GM0599); one match selects
+    it, otherwise the previous gemeente stays and a Dutch message says why. labels: code -> shown name."""
+    previous, message = f"{key}:vorige", f"{key}:melding"
+    labels = {c: f"{n} ({search.COMMON_NAMES[c]})" if c in search.COMMON_NAMES else n for c, n in labels.items()}
+
+    def typed() -> None:
+        text = st.session_state.get(key)
+        if text in labels:  # an option, or a code typed as such: set it, so the box shows the name
+            st.session_state[key] = text
+            return
+        found = search.resolve(str(text or ""), labels)
+        if found.code:
+            st.session_state[key] = found.code
+            return
+        back = st.session_state.get(previous)
+        st.session_state[key] = back if back in labels else next(iter(labels))
+        shown = state.shown(text or "")
+        if found.candidates:
+            names = ", ".join(labels[c] for c in found.candidates)
+            st.session_state[message] = f"Meerdere gemeenten passen bij '{shown}': {names}. Kies er een uit de lijst."
+        else:
+            st.session_state[message] = (f"Geen gemeente gevonden bij '{shown}'. Typ een (deel van de) naam, "
+                                         "ook zonder accenten, of een code zoals GM0599.")
+
+    code = st.selectbox(label, list(labels), key=key, format_func=lambda c: labels.get(c, str(c)),
+                        accept_new_options=True, on_change=typed, placeholder=GEMEENTE_PLACEHOLDER, **kwargs)
+    note = st.session_state.pop(message, None)
+    if note:
+        st.warning(note)
+    st.session_state[previous] = code
+    return code

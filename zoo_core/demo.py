@@ -26,6 +26,25 @@ import pandas as pd
 
 from . import catalogue, geography
 
+# The assumptions of the module docstring in Dutch, as "Over de data" shows them (keep both in step).
+ASSUMPTIONS_NL = (
+    "De cijfers worden gemaakt op de fijnste gebieden (buurten in de 12 Rijnmondgemeenten, elders wijken) en "
+    "naar boven opgeteld, zodat elke gepubliceerde indeling precies optelt, zoals bij echte CBS-tabellen.",
+    "De verwachte waarden schalen met de echte noemer (inwoners, woningvoorraad, jongeren van 15 tot 25 jaar) "
+    "en met een log-lineaire risicoscore: stedelijkheid (CBS-stedelijkheidsklasse), laag inkomen, een effect "
+    "per provincie, een toevallig effect per gemeente en per wijk, een trend per jaar en toevallige "
+    "(Poisson-)variatie van jaar tot jaar.",
+    "Ongeveer 6% van de stedelijke wijken met lagere inkomens is een 'cluster': verdachte transacties, "
+    "contante aankopen en kappers, nagelstudio's, belwinkels en cafés met een hoge omzet komen daar samen "
+    "voor. Dat is het patroon waarvoor het oorspronkelijke dashboard is gemaakt.",
+    "Geruimde hennepkwekerijen komen vaker voor in Noord-Brabant, Limburg en Gelderland en in minder "
+    "stedelijke gebieden.",
+    "Bij bedragen (omzet, verkoopprijzen, transacties per persoon) horen het aantal bijdragers en de twee "
+    "grootste bijdragen: de geheimhouding heeft die nodig voor de drempel- en dominantieregels.",
+    "De noemers zijn voor elk jaar de echte cijfers van 2024; alle jaren staan op de gebiedsindeling 2024.",
+    "Alles wat de generator maakt, is in de app als demo gemarkeerd.",
+)
+
 DEFAULT_SEED = 20241
 BASE_COLUMNS = ["measure", "year", "area_code", "sbi", "value", "n_units", "top1", "top2"]
 

@@ -26,6 +26,14 @@ GROUPS: dict[str, str] = {
 }
 GEMEENTE_LEVEL_GROUPS = ("nl", "provincie", "riec", "buren", "stedelijkheid", "omvang", "eigen")
 SUB_LEVEL_GROUPS = ("gemeente", "nl")
+
+
+def default_group(level: str) -> str:
+    """The one default reference group of a level: Nederland for all gemeenten, the gemeente itself for
+    its wijken or buurten (the same whether the level came from a link or from the widget)."""
+    return GEMEENTE_LEVEL_GROUPS[0] if level == "gemeente" else SUB_LEVEL_GROUPS[0]
+
+
 SIZE_FACTOR = 1.5
 MIN_PEERS = 10
 MAX_PICKED = 50

@@ -121,3 +121,31 @@ def test_login_off_demo_is_open():
     assert not at.exception
     assert "deck_gl_json_chart" in _data(at)
     assert not any(b.label == "Inloggen" for b in at.button)
+
+
+# --- the login route's import path ------------------------------------------------------------
+def test_streamlit_login_route_imports_authlib_starlette_client():
+    """Streamlit's /auth/login builds its OAuth client from authlib.integrations.starlette_client,
+    which imports httpx; with httpx missing every click on "Inloggen" was an Internal Server Error."""
+    from authlib.integrations import starlette_client  # ModuleNotFoundError: httpx, before the fix
+    from streamlit.web.server.starlette.starlette_auth_routes import _create_streamlit_oauth_class
+
+    oauth_class = _create_streamlit_oauth_class(starlette_client)
+    assert issubclass(oauth_class, starlette_client.OAuth)
+
+
+def test_installed_packages_match_the_pins():
+    """requirements.txt is what a fresh machine gets: every pin there is what the tests ran with, and
+    the login dependencies (httpx and its own dependencies) are among them."""
+    from importlib import metadata
+    from pathlib import Path
+
+    pins = {}
+    for line in (Path(__file__).resolve().parents[2] / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower()] = version
+    assert {"authlib", "httpx", "httpcore", "anyio", "h11", "idna", "certifi"} <= set(pins)
+    wrong = {n: (v, metadata.version(n)) for n, v in pins.items() if metadata.version(n) != v}
+    assert not wrong, f"installed versions differ from requirements.txt: {wrong}"

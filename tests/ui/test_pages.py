@@ -7,6 +7,7 @@ import pytest
 
 from zoo_core import catalogue
 from zoo_core.queries import Release
+from ui import tables
 
 from .apptest_util import THEMES, all_text, deck_features, decks, open_page, vega, vega_text
 
@@ -33,6 +34,52 @@ def test_over_de_data():
     assert len(at.dataframe) >= 3  # definitions, disclosure parameters, suppression report
     codes = set(at.dataframe[0].value["Code"])
     assert set(catalogue.INDICATORS) <= codes
+
+
+def _display_values(df_element) -> pd.DataFrame:
+    import pyarrow as pa
+    return pa.ipc.open_stream(df_element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_over_de_data_speaks_dutch_and_shows_symbols_as_symbols():
+    """Issue 13.7: the demo assumptions were an English code block, the tables had English headers
+    (persons, family, cells ...) and dot decimals, and the nihil sign "-" rendered as a list bullet."""
+    from zoo_core import demo
+    at = open_page("over_de_data")
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "```" not in markdown
+    assert all(a in markdown for a in demo.ASSUMPTIONS_NL)
+    assert "Figures are generated" not in all_text(at)
+    # The symbols as code spans in a table: never a bare "-" that markdown turns into a bullet.
+    assert "| `-` | nihil" in markdown and "| `x` | geheim" in markdown
+    kinds = set(at.dataframe[0].value["Soort"])
+    assert kinds and not kinds & {"count", "rate", "mean", "sum", "class"}  # "percentage" is Dutch too
+    params = at.dataframe[1].value
+    assert list(params.columns) == ["Parameter", "Personen", "Adressen", "Vestigingen", "Bedragen (euro)"]
+    assert not params.astype(str).apply(lambda c: c.str.contains(r"\d\.\d")).any().any()  # no 15.0
+    report = at.dataframe[2]
+    assert list(report.value.columns) == ["Tabel", "Code", "Jaar", "Branche", "Cellen", "Primair geheim",
+                                          "Secundair geheim", "Cellen met een publieke bovengrens", "Rekentijd (s)"]
+    assert (report.value["Cellen met een publieke bovengrens"] > 0).any()
+    shown = _display_values(report)
+    assert shown["Rekentijd (s)"].str.contains(",").all() and not shown["Rekentijd (s)"].str.contains(r"\.").any()
+    assert (shown["Cellen"] == [tables.fmt(c, 0) for c in report.value["Cellen"]]).all()  # 4.383
+
+
+@pytest.mark.parametrize("page", ["home", "over_de_data", "vastgoed", "profiel"])
+def test_demo_seed_is_not_shown(page, release_db):
+    """The demo generator's seed is shown nowhere (it was on "Over de data")."""
+    import re
+    seed = str(Release(release_db).info().get("seed", ""))
+    assert seed
+    at = open_page(page)
+    texts = [str(getattr(el, "value", "")) for kind in ("markdown", "caption", "warning", "info", "error",
+                                                          "title", "header", "subheader", "table")
+             for el in at.get(kind)]
+    texts += [df.value.to_csv() for df in at.dataframe]
+    text = "\n".join(texts)
+    assert not re.search(r"seed\W{0,3}\d", text.lower())  # catalogue.DEMO_SOURCE's "(seed vast)" names no value
+    assert not re.search(rf"(?<![\d.,]){seed}(?![\d.,])", text)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -74,8 +121,32 @@ def test_suppressed_areas_are_grey_and_say_geheim(release_db):
         assert p["c"] == [120, 120, 140]
     ranking = at.dataframe[0].value.set_index("Code")
     for code in sup:
-        assert ranking.loc[code, "Waarde"] == "x — geheim (onderdrukt)"
-        assert ranking.loc[code, "Status"] == "x"
+        assert pd.isna(ranking.loc[code, "Waarde"])  # no value, never 0
+        assert pd.isna(ranking.loc[code, "Rang"]) and pd.isna(ranking.loc[code, "Afwijking"])
+        assert ranking.loc[code, "Status"] == "x — geheim (onderdrukt)"
+
+
+def test_ranking_sends_numbers_so_headers_sort_numerically():
+    """Rang, Waarde, Referentie and Afwijking are numeric columns (as text, 102,57 sorted before 11,21);
+    the Dutch notation is display only; a cell that is not published has no value in them."""
+    at = open_page("transacties", {"indicator": "tr_fiu_per_1000", "gemeente": "GM1940", "level": "wijk"})
+    ranking = at.dataframe[0].value
+    for col in ("Rang", "Waarde", "Referentie", "Afwijking"):
+        assert pd.api.types.is_numeric_dtype(ranking[col]), (col, ranking[col].dtype)
+    published = ranking["Status"] == ""
+    assert (~published).any() and published.any()
+    assert ranking.loc[~published, ["Rang", "Waarde", "Afwijking"]].isna().all().all()
+    assert list(ranking.loc[published, "Rang"]) == list(range(1, published.sum() + 1))
+    assert ranking.loc[published, "Waarde"].is_monotonic_decreasing
+    import pyarrow as pa
+    shown = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    first = ranking.index[0]
+    decimals = catalogue.get("tr_fiu_per_1000").decimals
+    assert shown["Waarde"].iloc[first] == tables.fmt(ranking["Waarde"].iloc[first], decimals)  # Dutch: 12,34
+    assert "," in shown["Waarde"].iloc[first] and "." not in shown["Waarde"].iloc[first]
+    assert shown["Afwijking"].iloc[first] == tables.fmt_pct(ranking["Afwijking"].iloc[first])
+    assert shown["Referentie"].iloc[first] == tables.fmt(ranking["Referentie"].iloc[first], decimals)
+    assert set(shown.loc[~published, "Waarde"]) == {""}
 
 
 def test_change_indicator_updates_map_and_table():
@@ -188,6 +259,26 @@ def test_downloads_contain_exactly_the_shown_rows(monkeypatch):
     workbook = excel()
     assert workbook[:2] == b"PK"
     assert len(pd.read_excel(io.BytesIO(workbook))) == len(lines) - 1
+    # Issue 13.23: the CSV variant for Dutch Excel, next to the standard one: ; decimal comma, BOM
+    nl = dict(seen)["Download CSV (Excel NL)"]
+    assert callable(nl)
+    raw = nl()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    nl_lines = raw.decode("utf-8-sig").strip().splitlines()
+    assert len(nl_lines) == len(lines)
+    assert nl_lines[0] == lines[0].replace(",", ";")
+    assert any(";x;" in line for line in nl_lines[1:])  # suppressed stays x
+    back = pd.read_csv(io.BytesIO(raw), sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    std = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
+
+    def same(a: str, b: str) -> bool:  # the same cell, only written the Dutch way
+        try:
+            return float(a) == float(b.replace(",", "."))
+        except ValueError:
+            return a == b
+    assert back.shape == std.shape
+    assert all(same(a, b) for c in std.columns for a, b in zip(std[c], back[c]))
+    assert any("," in line.split(";")[6] for line in nl_lines[1:])  # waarde with a decimal comma
 
 
 @pytest.mark.parametrize("page", ["home", *THEMES, "over_de_data"])
@@ -220,3 +311,38 @@ def test_criminaliteit_page_shows_the_real_politie_figures():
     assert at.selectbox(key="criminaliteit:indicator").value == "cr_misdrijven_per_1000"
     assert at.selectbox(key="criminaliteit:year").value == 2024
     assert "bevolking op 1 januari 2024" in all_text(at)
+
+
+@pytest.mark.parametrize("level", ["wijk", "buurt"])
+def test_default_reference_is_the_same_from_a_link_and_from_the_widget(level):
+    """Issue 13.16: level=wijk in the link gave "De gemeente zelf", choosing Wijken in the box kept
+    "Nederland". One default per level; a group the user chose stays when it is still valid."""
+    from_link = open_page("transacties", {"gemeente": "GM0599", "level": level})
+    at = open_page("transacties", {"gemeente": "GM0599"})
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    at.selectbox(key="transacties:level").set_value(level).run()
+    assert at.selectbox(key="transacties:ref").value == from_link.selectbox(key="transacties:ref").value == "gemeente"
+    at.selectbox(key="transacties:level").set_value("gemeente").run()  # back: the gemeente level's default
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    assert open_page("transacties", {"gemeente": "GM0599", "level": "gemeente"}).selectbox(
+        key="transacties:ref").value == "nl"
+    # an explicit choice that is valid at both levels is kept
+    at.selectbox(key="transacties:level").set_value(level).run()
+    at.selectbox(key="transacties:ref").set_value("nl").run()
+    other = "buurt" if level == "wijk" else "wijk"
+    at.selectbox(key="transacties:level").set_value(other).run()
+    assert at.selectbox(key="transacties:ref").value == "nl"
+    assert at.query_params["ref"] in ("nl", ["nl"])
+
+
+@pytest.mark.parametrize("page, params", [("transacties", {"ref": "eigen"}), ("branches", {"ref": "eigen"}),
+                                          ("profiel", {"ref": "eigen"}), ("home", {})])
+def test_select_widgets_have_dutch_placeholders(page, params):
+    """Issue 13.21: without a placeholder Streamlit shows "Choose an option" / "Choose options"."""
+    from ui import widgets
+    at = open_page(page, params)
+    boxes = list(at.selectbox) + list(at.multiselect)
+    assert boxes and any(True for _ in at.multiselect) == (page != "home")
+    for box in boxes:
+        assert box.proto.placeholder in (widgets.CHOOSE, widgets.CHOOSE_GEMEENTEN, widgets.GEMEENTE_PLACEHOLDER), \
+            (box.label, box.proto.placeholder)

@@ -122,3 +122,17 @@ def test_no_suppressed_value_reaches_page_or_export(poisoned_db, leak_gemeenten,
             at.selectbox(key="profiel:trend").set_value(key).run()
             assert not at.exception, (params, key)
             assert MARK not in vega_text(at), (params, key)
+
+
+def test_neighbour_map_legend_of_a_small_gemeente_has_no_repeated_class():
+    """Issue 13.8: Schiermonnikoog's neighbour map legend read "35,73 – 35,73" twice."""
+    import re
+    at = open_page("profiel", {"gemeente": "GM0088"})
+    legend = next(m.value for m in at.markdown if "klassen" in m.value)
+    rows = [re.sub(r"<[^>]+>", "", r) for r in legend.split("<br/>")[1:]]
+    classes = [r for r in rows if "geheim" not in r and "geen waarde" not in r]
+    assert classes and len(classes) == len(set(classes)), rows
+    for c in classes:
+        if " – " in c:
+            lo, hi = c.split(" – ")
+            assert lo != hi, c

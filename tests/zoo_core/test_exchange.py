@@ -152,3 +152,31 @@ def test_ingest_cli_reports_error_and_exit_code(db, tmp_path, capsys):
     path = write(tmp_path, HEADER + "nope,2024,GM0599,,1,published\n")
     assert main(["ingest", str(path), "--db", str(db)]) == 2
     assert "onbekende indicator" in capsys.readouterr().err
+
+
+# --- CSV for Dutch Excel (issue 13, item 23) ---------------------------------------------------
+def test_csv_excel_nl_separator_decimal_comma_bom():
+    import pandas as pd
+    table = pd.DataFrame({"gebied": ["Súdwest-Fryslân", "'s-Gravenhage", "Vaals", "Ergens; anders"],
+                          "jaar": [2024, 2024, 2024, 2024],
+                          "waarde": [12.5, "x", ".", 0.0],
+                          "referentie": [1234.75, "", "", 0.00001],
+                          "afwijking_pct": [-3.2, "", "", 100.0]})
+    raw = exchange.csv_excel_nl(table)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads the accents right
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "gebied;jaar;waarde;referentie;afwijking_pct"
+    assert lines[1] == "Súdwest-Fryslân;2024;12,5;1234,75;-3,2"
+    assert lines[2] == "'s-Gravenhage;2024;x;;"       # suppressed stays x, never 0
+    assert lines[3] == "Vaals;2024;.;;"               # missing stays .
+    assert lines[4] == '"Ergens; anders";2024;0;0,00001;100'  # no scientific notation; ; quoted
+    assert lines[5] == ""
+
+
+def test_csv_excel_nl_reads_back_with_pandas_as_dutch_excel_would():
+    import io
+    import pandas as pd
+    table = pd.DataFrame({"gebied": ["A", "B"], "waarde": [1.5, 1234.25], "n": [3, 4]})
+    back = pd.read_csv(io.BytesIO(exchange.csv_excel_nl(table)), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(back.columns) == ["gebied", "waarde", "n"]
+    assert back["waarde"].tolist() == [1.5, 1234.25] and back["n"].tolist() == [3, 4]

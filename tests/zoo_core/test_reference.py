@@ -102,3 +102,10 @@ def test_reference_trend_has_every_year(rel):
     g = reference.build_group(rel, "provincie", "GM0599")
     tr = reference.reference_trend(rel, ind, "", g, rel.years(ind.code))
     assert list(tr["year"]) == rel.years(ind.code)
+
+
+def test_default_group_per_level():
+    from zoo_core import reference
+    assert reference.default_group("gemeente") == "nl"
+    assert reference.default_group("wijk") == reference.default_group("buurt") == "gemeente"
+    assert reference.default_group("wijk") in reference.SUB_LEVEL_GROUPS
