@@ -205,8 +205,8 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     """Run disclosure control over every family x year x branche. Returns (cells, patterns, reports).
 
     Chains (family x branche, all years) are independent except that a family inheriting another's
-    pattern (e.g. verkoopsom from verkochte_woningen) waits for it, so they run in two waves on all
-    cores. Same input, same output: each chain is deterministic and results are merged in a fixed order.
+    pattern (e.g. verkoopsom from verkochte_woningen) waits for it: it starts as soon as that one is
+    done, on all cores. Same input, same output: each chain is deterministic and results are merged in a fixed order.
     """
     codes = hierarchy.areas["area_code"].to_numpy()
     ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
@@ -218,18 +218,26 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
+    def parent_of(chain):
+        return catalogue.BASE_MEASURES[chain[0]].depends_on, chain[1]
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
-        for wave_dependent in (False, True):
-            wave = [(f, s) for f, s in chains if bool(catalogue.BASE_MEASURES[f].depends_on) == wave_dependent]
-            futures = [pool.submit(_protect_chain, f, s,
-                                   done[(catalogue.BASE_MEASURES[f].depends_on, s)][2] if wave_dependent else None)
-                       for f, s in wave]
-            for future in as_completed(futures):
-                result = future.result()
-                done[(result[0], result[1])] = result
-                for r in result[5]:
-                    log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
-                        f"secondary {r.secondary:>4}  bounded {r.bounded:>4}  {r.seconds:.2f}s")
+        # Parents of other chains first; a dependent chain starts as soon as its parent is done.
+        waiting = [c for c in chains if catalogue.BASE_MEASURES[c[0]].depends_on]
+        parents = {parent_of(c) for c in waiting}
+        first = sorted((c for c in chains if c not in waiting), key=lambda c: c not in parents)  # stable
+        running = {pool.submit(_protect_chain, f, s, None) for f, s in first}
+        while running:
+            finished = next(as_completed(running))
+            running.remove(finished)
+            result = finished.result()
+            done[(result[0], result[1])] = result
+            for r in result[5]:
+                log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
+                    f"secondary {r.secondary:>4}  bounded {r.bounded:>4}  {r.seconds:.2f}s")
+            for chain in [c for c in waiting if parent_of(c) in done]:
+                waiting.remove(chain)
+                running.add(pool.submit(_protect_chain, chain[0], chain[1], done[parent_of(chain)][2]))
     _SHARED.clear()
     ordered = [done[c] for c in chains]
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
