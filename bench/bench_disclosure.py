@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/bench_disclosure.py
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 

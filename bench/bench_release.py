@@ -17,7 +17,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from zoo_core import release  # noqa: E402
 from zoo_core.queries import Release  # noqa: E402
 
 

@@ -20,7 +20,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_release import timed_ms  # noqa: E402
-from zoo_core import release  # noqa: E402
 from zoo_core.queries import Release  # noqa: E402
 
 GEMEENTEN = {"GM0363": "Amsterdam (synthetic buurten)", "GM0599": "Rotterdam (real buurten)"}

@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 
 from ui.tables import fmt
+from zoo_core import statuses
 
 
 REF_PREFIX = "Referentie: "
@@ -19,7 +20,7 @@ def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: i
         if not ok:
             segment += 1
         rows.append({"jaar": str(int(y)), "reeks": area_name, "waarde": float(v) if ok else None,
-                     "status": "gepubliceerd" if ok else ("geheim (x)" if s == "suppressed" else "geen waarde (.)"),
+                     "status": "gepubliceerd" if ok else statuses.of(s).label,
                      "segment": f"a{segment}", "tekst": fmt(v, decimals) if ok else ("x" if s == "suppressed" else ".")})
     for y, r in zip(trend["year"], trend["reference"]):
         ok = pd.notna(r)

@@ -7,11 +7,13 @@ never placed. Every new total comes from the Aggregator, which derives it from p
 """
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from zoo_core import catalogue, combine
+from zoo_core import catalogue, combine, exchange, statuses
 from ui import cache, maps, state, tables, widgets
 
 K = "combine:"
@@ -122,7 +124,8 @@ def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set
             continue
         k = r["klasse"]
         color = BIVARIATE.get(k, GEHEIM_COLOR if k == combine.GEHEIM else MISSING_COLOR)
-        label = {combine.GEHEIM: "geheim (x)", combine.ONTBREEKT: "geen waarde (.)"}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
+        label = {combine.GEHEIM: statuses.SUPPRESSED_STATUS.label,
+                 combine.ONTBREEKT: statuses.MISSING_STATUS.label}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
         props.append({"n": name, "wx": _value_text(r["x"], r["x_status"], ix), "wy": _value_text(r["y"], r["y_status"], iy),
                       "k": label, "c": color})
     highlight = None
@@ -295,9 +298,14 @@ def render() -> None:
     export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
     key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
     csv_bytes = cache.csv_download(v, key, export)
-    d1, _ = st.columns([1, 3])
-    d1.download_button("Download CSV", csv_bytes, file_name=f"zoo_combinatie_{x}_{y}_{year}_{scope}.csv",
-                       mime="text/csv", key=K + "csv")
+    stem = f"zoo_combinatie_{x}_{y}_{year}_{scope}"
+    d1, d2, d3, _ = st.columns([1, 1, 1, 2])
+    d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=K + "csv")
+    # Written only when clicked (a callable): thousands of rows cost too much on every rerun.
+    d2.download_button("Download CSV (Excel NL)", functools.partial(exchange.csv_excel_nl, export),
+                       file_name=stem + "_excel_nl.csv", mime="text/csv", key=K + "csv_nl")
+    d3.download_button("Download Excel", functools.partial(tables.to_excel, export), file_name=stem + ".xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=K + "xlsx")
     st.caption("Deel deze weergave: de link in de adresbalk bevat X, Y, branches, jaar, gebieden en gemeente. "
                "Geheime waarden staan in de download als x, ontbrekende als '.'.")
 

@@ -16,6 +16,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from ui.tables import fmt, fmt_pct
+from zoo_core import statuses
 
 PALETTE = [[254, 229, 217], [252, 174, 145], [251, 106, 74], [222, 45, 38], [165, 15, 21]]  # ColorBrewer Reds
 SUPPRESSED_COLOR = [120, 120, 140]
@@ -135,7 +136,7 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
         elif status == "suppressed":
             color, shown, dev = SUPPRESSED_COLOR, "geheim (x, onderdrukt)", ""
         else:
-            color, shown, dev = MISSING_COLOR, "geen waarde (.)", ""
+            color, shown, dev = MISSING_COLOR, statuses.MISSING_STATUS.label, ""
         ref = r["reference"]
         props.append({"n": name, "w": shown, "r": "" if pd.isna(ref) else f"{fmt(ref, decimals)} ({ref_label})",
                       "d": dev, "c": color})

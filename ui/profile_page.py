@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from zoo_core import catalogue, profile as prof, reference, stats
+from zoo_core import catalogue, profile as prof, reference, stats, statuses
 from zoo_core.report import COLORS, LEGEND, X_MAX, X_MIN
 from ui import cache, maps, state, widgets
 
@@ -48,8 +48,8 @@ def chart_frame(p: prof.Profile) -> pd.DataFrame:
     recs = []
     for n, r in enumerate(p.rows):
         rec = {"volgorde": n, "indicator": r.label, "thema": r.theme_name, "jaar": str(r.year),
-               "tekst": r.value_text() if r.published else ("x — geheim" if r.status == "suppressed" else ". — geen waarde"),
-               "status": "gepubliceerd" if r.published else ("geheim (x)" if r.status == "suppressed" else "geen waarde (.)"),
+               "tekst": r.value_text(),
+               "status": "gepubliceerd" if r.published else statuses.of(r.status).label,
                "index": None, "x": None, "lo": None, "hi": None, "significantie": None, "referentie": None}
         if r.published and r.index is not None:
             rec.update({"index": round(r.index, 1), "x": min(max(r.index, X_MIN), X_MAX),

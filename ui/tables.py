@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import io
-import math
 
 import pandas as pd
 import streamlit as st
 
 from zoo_core.numbers import fmt, fmt_pct  # noqa: F401 - re-exported for the pages
+from zoo_core import statuses
 from zoo_core.release import CBS_SYMBOL
 
-SUPPRESSED_TEXT = "x — geheim (onderdrukt)"
-MISSING_TEXT = ". — geen waarde"
+SUPPRESSED_TEXT = statuses.SUPPRESSED_STATUS.long
+MISSING_TEXT = statuses.MISSING_STATUS.long
 
 
 def symbol(status: str) -> str:

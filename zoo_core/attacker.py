@@ -71,7 +71,7 @@ class Attacker:
                           n_units=truth["n_units"].fillna(0).to_numpy(np.int64),
                           top1=truth["top1"].fillna(0.0).to_numpy() if magnitude else None,
                           top2=truth["top2"].fillna(0.0).to_numpy() if magnitude else None,
-                          relations=self.knowledge._relations, measure=measure.measure,
+                          relations=self.knowledge.relations, measure=measure.measure,
                           rules=self.rules[measure.unit_type], upper=upper)
         return table, primary
 

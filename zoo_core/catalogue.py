@@ -79,6 +79,11 @@ class Indicator:
     def has_branches(self) -> bool:
         return bool(self.branches)
 
+    def value_year(self, year: int) -> int:
+        """The year whose value stands for `year`: the year itself where published, else the latest
+        (the context figures are 2024 only, so every year's rate divides by the 2024 population)."""
+        return int(year) if int(year) in self.years else max(self.years)
+
     @property
     def is_additive(self) -> bool:
         """Counts and sums add up over areas; other kinds do not."""

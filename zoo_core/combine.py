@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, geography, published, reference, release
+from . import catalogue, geography, published, reference, release, statuses
 from .published import Derived
 from .queries import Release
 
 CAVEAT = "samenhang is geen oorzaak; een signaal, geen bewijs"
-GEHEIM = "geheim"
-ONTBREEKT = "ontbreekt"
+GEHEIM = statuses.SUPPRESSED_CLASS
+ONTBREEKT = statuses.MISSING_CLASS
 CLASSES = [f"{bx}-{by}" for by in (3, 2, 1) for bx in (1, 2, 3)]  # legend order: top row = high Y
 
 # Scope token -> (level, needs a gemeente)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, release
+from . import catalogue, release, statuses
 
 CELL_COLUMNS = ["indicator", "year", "area_code", "sbi", "value", "status"]
 AREA_COLUMNS = ["area_code", "level", "name", "parent_code", "gemeente_code", "provincie_code", "riec_code"]
@@ -23,7 +23,7 @@ INDICATOR_COLUMNS = ["indicator", "theme", "name", "unit", "kind", "numerator", 
 MAX_LINE_CHARS = 10_000
 MAX_ERRORS = 20
 # CBS table symbols accepted in the value column
-SYMBOL_STATUS = {"x": "suppressed", ".": "missing"}
+SYMBOL_STATUS = statuses.STATUS_OF_SYMBOL
 NIL_SYMBOL = "-"  # CBS: nil, i.e. a published 0
 
 

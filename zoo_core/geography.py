@@ -62,9 +62,6 @@ class Hierarchy:
         areas = areas.reset_index(drop=True)
         return cls(areas, {c: i for i, c in enumerate(areas["area_code"])})
 
-    def codes(self, level: str) -> np.ndarray:
-        return self.areas.loc[self.areas["level"] == level, "area_code"].to_numpy()
-
     def relations(self) -> list[tuple[int, np.ndarray]]:
         """Every published additive relation: total == sum of members."""
         a = self.areas
@@ -93,32 +90,6 @@ def finest_areas(areas: pd.DataFrame) -> pd.DataFrame:
     return areas[is_finest].reset_index(drop=True)
 
 
-def aggregate_up(areas: pd.DataFrame, finest: pd.DataFrame, value_columns: list[str]) -> pd.DataFrame:
-    """Sum additive columns of finest-level rows (indexed by area_code) to every level.
-
-    Returns one row per area of every level. Rows of `finest` may carry extra key columns
-    (year, sbi) which are kept as group keys.
-    """
-    keys = [c for c in finest.columns if c not in value_columns and c != "area_code"]
-    lookup = areas.set_index("area_code")
-    out = [finest]
-    base = finest.join(lookup[["level", "parent_code", "gemeente_code", "provincie_code", "riec_code"]], on="area_code")
-    buurt_rows = base[base["level"] == "buurt"]
-    wijk_from_buurt = buurt_rows.groupby(keys + ["parent_code"], sort=False)[value_columns].sum().reset_index()
-    wijk_from_buurt = wijk_from_buurt.rename(columns={"parent_code": "area_code"})
-    out.append(wijk_from_buurt)
-    wijk_rows = pd.concat([base.loc[base["level"] == "wijk", keys + ["area_code"] + value_columns], wijk_from_buurt])
-    wijk_rows = wijk_rows.join(lookup[["gemeente_code", "provincie_code", "riec_code"]], on="area_code")
-    for col in ("gemeente_code", "provincie_code", "riec_code"):
-        out.append(wijk_rows.groupby(keys + [col], sort=False)[value_columns].sum().reset_index()
-                   .rename(columns={col: "area_code"}))
-    land = wijk_rows.groupby(keys, sort=False)[value_columns].sum().reset_index() if keys else \
-        wijk_rows[value_columns].sum().to_frame().T
-    land["area_code"] = LAND_CODE
-    out.append(land)
-    return pd.concat(out, ignore_index=True)[keys + ["area_code"] + value_columns]
-
-
 # --- Real context figures (CBS Kerncijfers wijken en buurten 2024) --------------------------------
 
 def _clean(series: pd.Series) -> pd.Series:
@@ -130,7 +101,7 @@ def _clean(series: pd.Series) -> pd.Series:
 def load_kerncijfers(open_data: Path = OPEN_DATA) -> pd.DataFrame:
     """Real context values per gemeente, wijk and buurt: one row per area, context columns."""
     frames = []
-    for level, file, code_col in [("gemeente", "kwb_2024_gemeente.parquet", "gemeentecode"),
+    for _level, file, code_col in [("gemeente", "kwb_2024_gemeente.parquet", "gemeentecode"),
                                   ("wijk", "kwb_2024_wijk.parquet", "wijkcode"),
                                   ("buurt", "kwb_2024_buurt_rijnmond_PARTIAL.parquet", "buurtcode")]:
         d = pd.read_parquet(open_data / file)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import catalogue, reference, stats
+from . import catalogue, reference, stats, statuses
 from .numbers import fmt
 
 PROFILE_THEMES = ("vastgoed", "drugs", "transacties", "branches")
@@ -28,12 +28,6 @@ STRENGTH = {"hoger_998": 2, "lager_998": 2, "hoger_95": 1, "lager_95": 1}
 CAVEAT = ("Een opvallende afwijking is een signaal om het gesprek te beginnen, geen bewijs van ondermijning. "
           "Bij ruim veertig vergelijkingen valt op 95%-niveau toevallig al gauw één of twee keer iets op; "
           "weeg vooral de afwijkingen op 99,8%-niveau.")
-SIG_WORDS = {
-    "hoger_998": "significant hoger (99,8%)",
-    "hoger_95": "significant hoger (95%)",
-    "lager_998": "significant lager (99,8%)",
-    "lager_95": "significant lager (95%)",
-}
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,6 @@ class ProfileRow:
     sig: str = "nvt"                  # key into stats.SIG_LABELS
     lo: float | None = None           # 95 % interval of the own value, in the indicator's unit
     hi: float | None = None
-    ref_note: str = ""
 
     @property
     def published(self) -> bool:
@@ -71,10 +64,8 @@ class ProfileRow:
         return STRENGTH.get(self.sig, 0) if self.published else 0
 
     def value_text(self) -> str:
-        if self.status == "suppressed":
-            return "x — geheim"
         if not self.published:
-            return ". — geen waarde"
+            return statuses.of(self.status).short
         return f"{fmt(self.value, self.decimals)} {self.unit}"
 
 
@@ -195,7 +186,7 @@ def profile_row(rel, gemeente: str, ind: catalogue.Indicator, sbi: str, group: r
     base = dict(key=ind.code + (f":{sbi}" if sbi else ""), code=ind.code, sbi=sbi, theme=ind.theme,
                 theme_name=ind.theme_name, label=row_label(ind, sbi), unit=ind.unit, kind=ind.kind,
                 decimals=ind.decimals, year=year, status=status if status in ("published", "suppressed") else "missing",
-                demo=bool(rel.is_demo(ind.code, year)), reference=ref.value, ref_note=ref.note)
+                demo=bool(rel.is_demo(ind.code, year)), reference=ref.value)
     value = own["value"].iloc[0] if len(own) else None
     if status != "published" or not stats._valid(value):
         if status == "published":

@@ -208,7 +208,7 @@ class PublishedKnowledge:
         areas = areas.sort_values(["_lvl", "area_code"]).drop(columns="_lvl").reset_index(drop=True)
         self.hierarchy = geography.Hierarchy.from_areas(areas)
         self.codes = areas["area_code"].to_numpy()
-        self._relations = self.hierarchy.relations()
+        self.relations = self.hierarchy.relations()
         self._tables: dict[tuple, PublishedTable] = {}
         self._cells: dict[tuple, pd.DataFrame] = {}
         self._lock = threading.Lock()
@@ -247,8 +247,7 @@ class PublishedKnowledge:
 
     def _published_values(self, code: str, year: int, sbi: str) -> np.ndarray:
         ind = catalogue.get(code)
-        den_year = int(year) if int(year) in ind.years else max(ind.years)
-        return self.cells(code, den_year, sbi if ind.has_branches else "")["value"].to_numpy(np.float64)
+        return self.published_values(code, ind.value_year(year), sbi if ind.has_branches else "")
 
     def table(self, family: str, year: int, sbi: str) -> PublishedTable:
         key = (family, int(year), sbi)
@@ -279,11 +278,11 @@ class PublishedKnowledge:
                 at_most = (self._published_values(measure.at_most, year, sbi) if measure.at_most in catalogue.INDICATORS
                            else self.table(measure.at_most, year, sbi).high)
             zero_with = self.table(measure.zero_with, year, sbi).high if measure.zero_with else None
-            high = np.minimum(high, propagate_upper(public_upper(at_most, zero_with), self._relations))
+            high = np.minimum(high, propagate_upper(public_upper(at_most, zero_with), self.relations))
         integer = measure.measure == "count"
         if integer:
             low, high = np.ceil(low - 1e-6), np.where(np.isfinite(high), np.floor(high + 1e-6), high)
-        table = PublishedTable(low, np.maximum(high, low), self._relations, integer)
+        table = PublishedTable(low, np.maximum(high, low), self.relations, integer)
         with self._lock:
             self._tables[key] = table
         return table

@@ -97,8 +97,7 @@ def denominator_of(ind: catalogue.Indicator, year: int, sbi: str) -> tuple[str, 
     if not ind.denominator:
         return None
     den = catalogue.get(ind.denominator)
-    den_year = int(year) if int(year) in den.years else max(den.years)
-    return den.code, den_year, (sbi if den.has_branches else "")
+    return den.code, den.value_year(year), (sbi if den.has_branches else "")
 
 
 def with_denominator(rel, ind: catalogue.Indicator, year: int, level: str, within: str | None, sbi: str) -> pd.DataFrame:

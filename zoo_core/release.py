@@ -18,15 +18,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import catalogue
+from . import catalogue, statuses
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASE = REPO / "data" / "release.duckdb"
 # The confidential base stays with the build: outside data/, which is what a deployment copies.
 DEFAULT_BASE = REPO / "build" / "base.duckdb"
 REBUILD_COMMAND = "python -m zoo_core build"
-STATUSES = ("published", "suppressed", "missing", "not_applicable")
-CBS_SYMBOL = {"suppressed": "x", "missing": ".", "not_applicable": "."}
+STATUSES = statuses.ALL
+CBS_SYMBOL = statuses.SYMBOL
 SCHEMA_VERSION = "1"
 ATTACHED_AS = "rel"  # catalog name of the release inside a read-only connection
 

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from . import stats
+from . import stats, statuses
 from .profile import CAVEAT, Profile, ProfileRow, fmt
 
 COLORS = {
@@ -95,10 +95,8 @@ def dot_chart_svg(rows: list[ProfileRow], width: int = 960) -> str:
                        f'stroke="#333" stroke-width="1"><title>{_e(r.label)}: index {_e(fmt(r.index, 0))}'
                        f'{" (afgekapt)" if clipped else ""}; {_e(r.sig_label)}</title></circle>')
             text = r.value_text()
-        elif r.status == "suppressed":
-            text = "x — geheim"
         else:
-            text = ". — geen waarde"
+            text = statuses.of(r.status).short
         text = text if len(text) <= 26 else text[:25] + "…"
         out.append(f'<text x="{width - value_w + 4}" y="{y + 4:.1f}" fill="#333">{_e(text)}</text>')
     out.append("</svg>")
@@ -120,7 +118,8 @@ def _table(rows: list[ProfileRow]) -> str:
                      r.sig_label]
             cls = ""
         else:
-            cells = ["x — geheim" if r.status == "suppressed" else ".", fmt(r.reference, r.decimals), "", "", ""]
+            cells = [statuses.SUPPRESSED_STATUS.short if r.status == statuses.SUPPRESSED else statuses.of(r.status).symbol,
+                     fmt(r.reference, r.decimals), "", "", ""]
             cls = ' class="sup"'
         body.append(f"<tr{cls}><td>{_e(r.theme_name)}</td><td>{_e(r.label)}</td><td>{r.year}</td>"
                     + "".join(f'<td class="n">{_e(c)}</td>' for c in cells[:4]) + f"<td>{_e(cells[4])}</td></tr>")

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, exchange, geography, release
+from . import catalogue, exchange, geography, release, statuses
 from .exchange import IngestError, Problem
 
 TOPIC_KEYS = {"onderwerp", "onderwerpen"}
@@ -51,7 +51,7 @@ SEPARATORS = (";", ",", "\t")
 YEAR = re.compile(r"^(\d{4})(\*{1,2})?$")
 NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")  # "82 964", as the table viewer shows it
-SYMBOL_STATUS = {"x": "suppressed", ".": "missing", "": "not_applicable"}
+SYMBOL_STATUS = {**statuses.STATUS_OF_SYMBOL, "": statuses.NOT_APPLICABLE}  # StatLine: empty = not applicable
 NIL = "-"
 COUNT_UNITS = {"aantal", "absoluut", "absolute aantallen", "aantallen"}
 HEADER_SCAN_LINES = 40  # the Perioden line must be among the first lines

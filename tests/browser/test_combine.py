@@ -1,5 +1,8 @@
 """Combine page in a real browser: scatter and bivariate map paint; a brush drag selects areas."""
 import io
+import os
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
@@ -10,6 +13,7 @@ from .helpers import goto, wait_idle, wait_painted
 pytestmark = pytest.mark.browser
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
+SHOTS = Path(os.environ.get("ZOO_SHOTS", "/tmp/zoo-shots"))  # screenshots to look at, outside the repo
 
 
 def _shot(locator) -> Image.Image:
@@ -107,3 +111,12 @@ def test_brush_drag_selects_areas_and_outlines_them_on_the_map(page, app_server)
     after = _shot(canvas)
     changed = _changed(before, after)
     assert changed > 500, f"map did not change after the brush ({changed} pixels)"
+    # The selection and its "rest van" are derived from published cells only: a number, a range or x.
+    main = page.locator("[data-testid=stMain]").inner_text()
+    rest = main[main.index("Rest van"):][:400]
+    for axis in ("X", "Y"):
+        assert re.search(rf"{axis}: (\d|tussen \d|x)", rest), rest
+    assert "het bereik dat de gepubliceerde cijfers toelaten" in main
+    page.get_by_text("Rest van", exact=False).first.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "combine_selection.png"))

@@ -152,7 +152,7 @@ def test_search_attacker_through_the_combine_functions_learns_nothing_beyond_the
     involved = []
     for key in sorted(judged):
         table, hidden, _, offset = attacker.attack_table(*key)
-        for family, year, sbi, weights, result in (s for s in seen if s[:3] == key):
+        for *_, weights, result in (s for s in seen if s[:3] == key):
             cells = [offset + index[c] for c in weights]
             truth = sum(w * table.values[cell] for cell, w in zip(cells, weights.values()))
             assert result.low - 1e-6 * max(1, abs(truth)) <= truth <= result.high + 1e-6 * max(1, abs(truth)), key

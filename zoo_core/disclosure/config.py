@@ -50,10 +50,6 @@ class RuleSet:
         if self.dominance_k is not None and not 0 < self.dominance_k <= 100:
             raise bad("dominance_k", f"must be in (0, 100], got {self.dominance_k!r}")
 
-    @property
-    def has_dominance_rule(self) -> bool:
-        return self.dominance_p is not None or self.dominance_n is not None
-
 
 def load_rule_sets(path: Path | None = None) -> dict[str, RuleSet]:
     """Read one RuleSet per [unit_type] table; raise ValueError naming the first bad key."""

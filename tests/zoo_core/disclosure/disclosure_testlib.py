@@ -59,7 +59,7 @@ def random_hierarchy(rng: np.random.Generator, rules: RuleSet = PERSONS) -> Cell
     n_gem = int(rng.integers(n_prov, 8))
     prov_of = np.concatenate([np.arange(n_prov), rng.integers(0, n_prov, n_gem - n_prov)])
     riec_of = np.concatenate([np.arange(2), rng.integers(0, 2, n_gem - 2)]) if n_gem >= 2 else np.zeros(1, int)
-    keys, leaves, children = ["NL"], {}, {}
+    keys = ["NL"]
     prov = [len(keys) + p for p in range(n_prov)]
     keys += [f"PV{p}" for p in range(n_prov)]
     riec = [len(keys) + r for r in range(2)]
