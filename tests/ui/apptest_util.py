@@ -62,7 +62,3 @@ def all_text(at: AppTest) -> str:
     for sb in at.selectbox:
         parts.append(str(sb.value))
     return "\n".join(parts)
-
-
-def warnings_text(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
