@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from zoo_core import settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,8 +19,8 @@ def release_db(tmp_path_factory) -> Path:
     ZOO_TEST_DB lets a developer reuse an existing build (fast loop); otherwise
     build the demo release once per session so CI needs nothing pre-built.
     """
-    if os.environ.get("ZOO_TEST_DB"):
-        return Path(os.environ["ZOO_TEST_DB"]).resolve()
+    if settings.TEST_DB.get():
+        return Path(settings.TEST_DB.get()).resolve()
     folder = tmp_path_factory.mktemp("release")
     out = folder / "release.duckdb"
     # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
@@ -35,8 +36,8 @@ def release_db(tmp_path_factory) -> Path:
 def base_db(release_db) -> Path:
     """The confidential base of the test release (build side only: attacker tests need the truth).
     With ZOO_TEST_DB, ZOO_TEST_BASE names it (default: build/base.duckdb)."""
-    if os.environ.get("ZOO_TEST_DB"):
-        path = Path(os.environ.get("ZOO_TEST_BASE", REPO / "build" / "base.duckdb"))
+    if settings.TEST_DB.get():
+        path = Path(settings.TEST_BASE.get())
     else:
         path = release_db.parent / "confidential" / "base.duckdb"
     if not path.exists():

@@ -27,6 +27,8 @@ from typing import Any, Mapping
 
 import streamlit as st
 
+from zoo_core import settings
+
 _EMAIL = re.compile(r"^[^@\s]{1,64}@([a-z0-9](?:[a-z0-9.-]{0,252}[a-z0-9])?)$")
 
 
@@ -58,8 +60,7 @@ def _as_set(value: Any) -> frozenset[str]:
 
 
 def _env_demands_login(environ: Mapping[str, str] | None = None) -> bool:
-    raw = (environ if environ is not None else os.environ).get("ZOO_LOGIN", "")
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return settings.is_on(settings.LOGIN, environ)
 
 
 def settings_from(secrets: Mapping[str, Any], environ: Mapping[str, str] | None = None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
+
+from zoo_core import settings
 
 
 @contextlib.contextmanager
 def timed(page: str):
-    path = os.environ.get("ZOO_RERUN_LOG")
+    path = settings.RERUN_LOG.get()
     if not path:
         yield
         return

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import catalogue, statuses
+from . import catalogue, settings, statuses
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_RELEASE = REPO / "data" / "release.duckdb"
+DEFAULT_RELEASE = Path(settings.RELEASE.default)
 # The confidential base stays with the build: outside data/, which is what a deployment copies.
 DEFAULT_BASE = REPO / "build" / "base.duckdb"
 REBUILD_COMMAND = "python -m zoo_core build"
@@ -37,7 +37,7 @@ class ReleaseError(RuntimeError):
 
 def release_path() -> Path:
     """The release the app serves: $ZOO_DB or data/release.duckdb."""
-    return Path(os.environ.get("ZOO_DB", DEFAULT_RELEASE))
+    return Path(settings.RELEASE.get())
 
 
 def indicators_frame() -> pd.DataFrame:

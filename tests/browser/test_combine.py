@@ -1,6 +1,5 @@
 """Combine page in a real browser: scatter and bivariate map paint; a brush drag selects areas."""
 import io
-import os
 import re
 from pathlib import Path
 
@@ -8,12 +7,14 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
+from zoo_core import settings
+
 from .helpers import goto, wait_idle, wait_painted
 
 pytestmark = pytest.mark.browser
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
-SHOTS = Path(os.environ.get("ZOO_SHOTS", "/tmp/zoo-shots"))  # screenshots to look at, outside the repo
+SHOTS = Path(settings.SHOTS.get())  # screenshots to look at, outside the repo
 
 
 def _shot(locator) -> Image.Image:

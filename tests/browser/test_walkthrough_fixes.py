@@ -90,8 +90,8 @@ def test_ranking_cells_without_value_are_empty_and_say_why(page, app_server):
 
 def _shot(name: str):
     from pathlib import Path
-    import os
-    out = Path(os.environ.get("ZOO_SHOTS", "/tmp/zoo-shots"))
+    from zoo_core import settings
+    out = Path(settings.SHOTS.get())
     out.mkdir(parents=True, exist_ok=True)
     return out / f"{name}.png"
 
