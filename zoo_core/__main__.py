@@ -1,4 +1,4 @@
-"""Command line: python -m zoo_core {build,audit,export,ingest}."""
+"""Command line: python -m zoo_core {build,info,audit,export,ingest}."""
 from __future__ import annotations
 
 import argparse
@@ -24,11 +24,16 @@ def main(argv: list[str] | None = None) -> int:
                    help="synthetic national buurten (~15,000 areas) for performance tests; not real data")
     e = sub.add_parser("export", help="write cells.csv, areas.csv, indicators.csv of what the app publishes")
     e.add_argument("--out", type=Path, required=True, help="output folder")
+    n = sub.add_parser("info", help="describe a release: build, areas, cells per status, disclosure parameters "
+                                    "and suppression counts, demo or real per indicator")
+    n.add_argument("--db", type=Path, default=None, help="release file (default: $ZOO_DB or data/release.duckdb)")
+    n.add_argument("--json", action="store_true", help="machine-readable output")
     a = sub.add_parser("audit", help="attack a built release from the outside and check every hidden cell "
                                       "against the promised protection (build side: needs the base)")
     a.add_argument("--db", type=Path, default=None, help="release file (default: $ZOO_DB or data/release.duckdb)")
     a.add_argument("--base", type=Path, default=None, help="confidential base of that release (default: build/base.duckdb)")
     a.add_argument("--family", action="append", default=None, help="only this family (repeatable)")
+    a.add_argument("--year", action="append", type=int, default=None, help="only this year (repeatable)")
     e.add_argument("--db", type=Path, default=None, help="release to export (default: $ZOO_DB or data/release.duckdb)")
     i = sub.add_parser("ingest", help="load a real published table into the release: the project's cells.csv, or a "
                                       "StatLine / data.politie.nl CSV export as downloaded (recognised automatically)")
@@ -51,12 +56,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {out}: {len(reports)} protected tables, "
                   f"{sum(r.primary for r in reports)} primary and {sum(r.secondary for r in reports)} secondary "
                   f"suppressions; every table passed its audit")
+        elif args.command == "info":
+            import json
+            from . import describe
+            facts = describe.describe(args.db or release.release_path())
+            print(json.dumps(facts, indent=1, default=str) if args.json else describe.text(facts))
         elif args.command == "audit":
             from . import attacker
             attack = attacker.Attacker(args.db or release.release_path(), args.base or release.DEFAULT_BASE)
             short, started = 0, __import__("time").perf_counter()
             for family, year, sbi in attacker.tables():
-                if args.family and family not in args.family:
+                if (args.family and family not in args.family) or (args.year and year not in args.year):
                     continue
                 r = attack.audit_table(family, year, sbi)
                 short += len(r.failures)

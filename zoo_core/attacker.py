@@ -23,6 +23,7 @@ from .disclosure import CellTable, load_rule_sets
 from .disclosure.audit import covers_public_box, audit_components, protection_required
 from .published import PublishedKnowledge
 from .queries import Release
+from .release import ReleaseError
 
 
 @dataclass
@@ -46,7 +47,14 @@ class Attacker:
         self.knowledge = PublishedKnowledge(Release(release_path))
         self.codes = self.knowledge.codes
         self.rules = load_rule_sets()
-        self.base = duckdb.connect(str(base_path), read_only=True)
+        if not Path(base_path).exists():
+            raise ReleaseError(f"De vertrouwelijke basis {base_path} ontbreekt: de audit draait aan de kant van de "
+                               "build (python -m zoo_core build schrijft hem, standaard naar build/base.duckdb)")
+        try:
+            self.base = duckdb.connect(str(base_path), read_only=True)
+            self.base.execute("SELECT count(*) FROM base_cells, patterns LIMIT 1")
+        except duckdb.Error as exc:
+            raise ReleaseError(f"{base_path} is geen vertrouwelijke basis van zoo ({exc.__class__.__name__})") from None
 
     def _truth(self, family: str, year: int, sbi: str):
         b = self.base.execute("SELECT area_code, value, n_units, top1, top2 FROM base_cells WHERE measure = ? AND "

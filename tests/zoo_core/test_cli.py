@@ -1,0 +1,28 @@
+"""The command line as a deployer uses it: info describes a release, audit attacks it."""
+import json
+
+from zoo_core.__main__ import main
+
+
+def test_info_describes_the_release(release_db, capsys):
+    assert main(["info", "--db", str(release_db), "--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["kind"] == "demo" and facts["areas"]["gemeente"] == 342
+    assert facts["cells"]["suppressed"] > 0 and facts["protected_tables"] == 138
+    assert facts["disclosure_parameters"]["persons"]["min_units"] >= 1
+    assert "seed" not in json.dumps(facts)
+    demo = {i["code"]: i["demo"] for i in facts["indicators"]}
+    assert demo["tr_fiu"] and not demo["cr_misdrijven"]
+    assert main(["info", "--db", str(release_db)]) == 0
+    assert "protected tables" in capsys.readouterr().out
+
+
+def test_audit_from_the_attackers_side_passes_and_says_so(release_db, base_db, capsys):
+    assert main(["audit", "--db", str(release_db), "--base", str(base_db), "--family", "hennep", "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert "hennep" in out and "audit: 0 hidden cells narrower than promised" in out
+
+
+def test_audit_without_a_base_names_what_is_missing(release_db, tmp_path, capsys):
+    assert main(["audit", "--db", str(release_db), "--base", str(tmp_path / "none.duckdb")]) == 2
+    assert "none.duckdb" in capsys.readouterr().err
