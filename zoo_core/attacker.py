@@ -52,7 +52,8 @@ class Attacker:
                                "build (python -m zoo_core build schrijft hem, standaard naar build/base.duckdb)")
         try:
             self.base = duckdb.connect(str(base_path), read_only=True)
-            self.base.execute("SELECT count(*) FROM base_cells, patterns LIMIT 1")
+            for table in ("base_cells", "patterns"):
+                self.base.execute(f"SELECT 1 FROM {table} LIMIT 1")  # fixed names: not user input
         except duckdb.Error as exc:
             raise ReleaseError(f"{base_path} is geen vertrouwelijke basis van zoo ({exc.__class__.__name__})") from None
 
