@@ -185,13 +185,13 @@ def combine_pairs(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, sco
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def combine_scatter_spec(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str,
-                         gemeente: str | None, x_title: str, y_title: str) -> dict:
+                         gemeente: str | None, x_title: str, y_title: str, log: bool = False) -> dict:
     """Vega-Lite spec of the combine scatter (Altair's schema validation costs ~100 ms; once per view)."""
     from ui import charts
     from zoo_core import combine
     frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
     highlight = set() if combine.SCOPES[scope][1] else {gemeente}
-    return charts.combine_scatter(frame, x_title, y_title, highlight).to_dict()
+    return charts.combine_scatter(frame, x_title, y_title, highlight, log).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

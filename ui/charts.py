@@ -57,17 +57,32 @@ def trend_chart(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
     return alt.layer(line, gaps).properties(height=280)
 
 
-def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: set[str]) -> alt.LayerChart:
-    """Published pairs only; median reference lines; the chosen gemeente's areas highlighted; a brush."""
+def _wrapped(title: str, width: int = 48) -> list[str]:
+    """An axis title in lines of at most `width` characters: Vega cuts a long one off."""
+    lines, line = [], ""
+    for word in title.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: set[str],
+                    log: bool = False) -> alt.LayerChart:
+    """Published pairs only; median reference lines; the chosen gemeente's areas highlighted; a brush.
+    log: symmetric-log axes, so a few outliers do not squash the other points (0 stays on the axis)."""
     pub = frame[frame["pair_status"] == "published"]
     data = pd.DataFrame({"area_code": pub["area_code"], "gebied": pub["name"], "x": pub["x"], "y": pub["y"],
                          "gekozen": ["gekozen gemeente" if (c in highlight or g in highlight) else "overig"
                                      for c, g in zip(pub["area_code"], pub["gemeente_code"])]})
     brush = alt.selection_interval(name="brush", encodings=["x", "y"])
+    scale = alt.Scale(type="symlog") if log else alt.Scale(zero=False)
     base = alt.Chart(data)
     points = base.mark_circle(size=28, opacity=0.7).encode(
-        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
+        x=alt.X("x:Q", title=_wrapped(x_title), scale=scale),
+        y=alt.Y("y:Q", title=_wrapped(y_title, 40), scale=scale),
         color=alt.condition(brush, alt.Color("gekozen:N", title=None,
                                              scale=alt.Scale(domain=["gekozen gemeente", "overig"],
                                                              range=["#c0392b", "#4a6fa5"]),
@@ -77,7 +92,8 @@ def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: 
                  alt.Tooltip("y:Q", title="Y", format=",.2f")],
     ).add_params(brush)
     chosen = base.transform_filter(alt.datum.gekozen == "gekozen gemeente").mark_circle(
-        size=60, color="#c0392b", stroke="black", strokeWidth=0.6).encode(x="x:Q", y="y:Q")
+        size=60, color="#c0392b", stroke="black", strokeWidth=0.6).encode(x=alt.X("x:Q", scale=scale),
+                                                                         y=alt.Y("y:Q", scale=scale))
     layers = [points, chosen]
     if len(pub):
         med = pd.DataFrame({"mx": [float(pub["x"].median())], "my": [float(pub["y"].median())]})

@@ -17,7 +17,7 @@ from zoo_core import catalogue, combine, exchange, statuses
 from ui import cache, maps, state, tables, widgets
 
 K = "combine:"
-PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente")
+PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente", "log")
 # 3x3 bivariate palette (Joshua Stevens), keyed 'bx-by'; 1 = low tertile, 3 = high tertile.
 BIVARIATE = {
     "1-1": [232, 232, 232], "2-1": [228, 172, 172], "3-1": [200, 90, 90],
@@ -68,8 +68,9 @@ def _init_state(v: str, warnings: list[str]) -> None:
     scope = state.pick(params, "scope", set(combine.SCOPES), combine.DEFAULT_SCOPE, warnings, "gebieden")
     valid_gm = set(cache.gemeenten(v)["area_code"])
     gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
+    log = state.pick(params, "log", {"0", "1"}, "0", warnings, "logaritmische assen") == "1"
     st.session_state.update({K + "x": x, K + "y": y, K + "sbi_x": sbi_x, K + "sbi_y": sbi_y, K + "year": year,
-                             K + "scope": scope, K + "gemeente": gemeente})
+                             K + "scope": scope, K + "gemeente": gemeente, K + "log": log})
 
 
 def _indicator_choice(axis: str, codes: list[str], indicator_col, branch_col):
@@ -188,19 +189,21 @@ def render() -> None:
     _keep_valid(K + "year", years, max(years))
     with c5:
         year = st.selectbox("Jaar", years, key=K + "year")
-    _keep_valid(K + "scope", scopes, scopes[0])
-    with c6:
-        scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get)
-    with c7:
+    with c7:  # first: which scopes exist depends on the gemeente
         gemeente = st.selectbox("Gemeente", list(labels), key=K + "gemeente", format_func=labels.get,
                                 help="Bij 'alle gemeenten/wijken' wordt deze gemeente gemarkeerd.")
     state.set_shared_gemeente(gemeente)
-    if scope == "gemeente_buurten" and "buurt" not in cache.sub_levels(v, gemeente):
-        st.warning("Voor deze gemeente zijn geen buurten beschikbaar; de wijken worden getoond.")
-        scope = "gemeente_wijken"
+    if "buurt" not in cache.sub_levels(v, gemeente):
+        scopes = [s for s in scopes if s != "gemeente_buurten"]
+        if st.session_state.get(K + "scope") == "gemeente_buurten":
+            st.warning(f"Voor {labels[gemeente]} zijn geen buurten beschikbaar; de wijken worden getoond.")
+            st.session_state[K + "scope"] = "gemeente_wijken"
+    _keep_valid(K + "scope", scopes, scopes[0])
+    with c6:
+        scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get)
 
     state.write_params({"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
-                        "gemeente": gemeente})
+                        "gemeente": gemeente, "log": "1" if st.session_state.get(K + "log") else None})
     widgets.demo_banner(cache.is_demo(v, x, year) or cache.is_demo(v, y, year))
     widgets.area_division_note()
 
@@ -215,10 +218,11 @@ def render() -> None:
     st.caption(f"{scope_label}: {corr.n_used} gebieden met twee gepubliceerde waarden in de grafiek; "
                f"{corr.n_suppressed} gebieden met een geheime waarde (x) en {corr.n_missing} zonder waarde (.) "
                "zijn weggelaten. Stippellijnen: mediaan. Sleep een rechthoek om gebieden te selecteren.")
+    log = st.toggle("Logaritmische assen (uitschieters drukken de rest dan niet samen)", key=K + "log")
     spec = cache.combine_scatter_spec(v, x, sbi_x, y, sbi_y, year, scope, gemeente,
-                                      f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})")
+                                      f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})", log)
     # The key names the view: a brush drawn on other axes must not carry over to a new view.
-    view_key = "|".join(map(str, (x, sbi_x, y, sbi_y, year, scope, gemeente)))
+    view_key = "|".join(map(str, (x, sbi_x, y, sbi_y, year, scope, gemeente, log)))
     event = st.vega_lite_chart(spec, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     brushed = brushed_codes(dict(selection) if selection else None, frame)
@@ -245,7 +249,7 @@ def render() -> None:
     m2.metric("Gebieden gebruikt (n)", corr.n_used)
     m3.metric("Weggelaten: geheim / geen waarde", f"{corr.n_suppressed} / {corr.n_missing}")
     st.markdown("**Hoog-hoog: bovenste derde voor X én Y**")
-    st.dataframe(_pairs_table(hh, ix, iy), hide_index=True, width="stretch", height=240)
+    st.dataframe(_pairs_table(hh, ix, iy, labels), hide_index=True, width="stretch", height=240)
 
     # --- class totals (from published cells only) --------------------------------------------------
     # Two LPs per total: computed only when someone opens the panel.
@@ -286,7 +290,7 @@ def render() -> None:
             branch = f" ({catalogue.branch_name(fams[3])})" if fams[3] else ""
             st.markdown(f"**Verhouding in de selectie:** {desc_x} per eenheid van '{desc_y}'{branch}: {rt.text(2)}")
         st.caption(RANGE_NOTE)
-        st.dataframe(_pairs_table(frame[frame["area_code"].isin(brushed)], ix, iy), hide_index=True,
+        st.dataframe(_pairs_table(frame[frame["area_code"].isin(brushed)], ix, iy, labels), hide_index=True,
                      width="stretch", height=240)
 
     # --- combined table, download, share -------------------------------------------------------------
@@ -294,7 +298,7 @@ def render() -> None:
     table_panel = st.expander("Gecombineerde tabel", key=K + "pairs_table", on_change="rerun")
     with table_panel:
         if table_panel.open:
-            st.dataframe(_pairs_table(frame, ix, iy), hide_index=True, width="stretch", height=360)
+            st.dataframe(_pairs_table(frame, ix, iy, labels), hide_index=True, width="stretch", height=360)
     export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
     key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
     csv_bytes = cache.csv_download(v, key, export)
@@ -310,9 +314,13 @@ def render() -> None:
                "Geheime waarden staan in de download als x, ontbrekende als '.'.")
 
 
-def _pairs_table(f: pd.DataFrame, ix, iy) -> pd.DataFrame:
+def _pairs_table(f: pd.DataFrame, ix, iy, gemeente_names: dict | None = None) -> pd.DataFrame:
+    """Published values per area; wijken and buurten with their gemeente ("Centrum" alone says little)."""
+    names = f["name"].to_numpy()
+    if gemeente_names is not None and (f["area_code"] != f["gemeente_code"]).any():
+        names = [f"{n} ({gemeente_names.get(g, g)})" for n, g in zip(f["name"], f["gemeente_code"])]
     return pd.DataFrame({
-        "Gebied": f["name"].to_numpy(), "Code": f["area_code"].to_numpy(),
+        "Gebied": names, "Code": f["area_code"].to_numpy(),
         "X": [tables.value_text(v, s, ix.decimals) for v, s in zip(f["x"], f["x_status"])],
         "Y": [tables.value_text(v, s, iy.decimals) for v, s in zip(f["y"], f["y_status"])],
         "Klasse": f["klasse"].to_numpy(),

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from zoo_core import catalogue, profile as prof, reference, stats, statuses
+from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses
 from zoo_core.report import COLORS, LEGEND, X_MAX, X_MIN
 from ui import cache, maps, state, widgets
 
@@ -161,7 +161,7 @@ def render() -> None:
     if p.demo:
         widgets.demo_banner(True)
     st.caption(f"Alle indicatoren van de vier thema's (laatste jaar; branche-indicatoren per risicobranche), "
-               f"vergeleken met {p.group.label} ({len(p.group.members)} gemeenten). "
+               f"vergeleken met {p.group.label} ({numbers.count(len(p.group.members), 'gemeente', 'gemeenten')}). "
                "Index 100 = de referentiewaarde. " + widgets.AREA_DIVISION)
     for note in p.notes:
         st.warning(note)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, geography, published, reference, release, statuses
+from . import catalogue, geography, numbers, published, reference, release, statuses
 from .published import Derived
 from .queries import Release
 
@@ -135,17 +135,20 @@ def strength(rho: float) -> str:
 
 def describe(corr: Correlation, x_name: str, y_name: str, scope_label: str, n_high_high: int) -> str:
     """A plain-Dutch sentence about the pattern, with the caveat."""
-    left_out = (f" {corr.n_suppressed} gebieden met een geheime waarde en {corr.n_missing} zonder waarde "
-                "zijn niet meegenomen.")
+    left_out = (f" {numbers.count(corr.n_suppressed, 'gebied', 'gebieden')} met een geheime waarde en "
+                f"{numbers.fmt(corr.n_missing, 0)} zonder waarde zijn niet meegenomen.")
     if corr.rho is None:
         return (f"Te weinig gebieden met twee gepubliceerde waarden ({corr.n_used}) om een samenhang te "
                 f"beschrijven.{left_out} Let op: {CAVEAT}.")
     direction = "hoger" if corr.rho > 0 else "lager"
     pattern = (f"Gebieden: {scope_label}. Er is {strength(corr.rho)} samenhang tussen '{x_name}' en '{y_name}' "
-               f"(Spearman rho = {corr.rho:.2f}, n = {corr.n_used}).")
-    if abs(corr.rho) >= 0.1:
+               f"(Spearman rho = {numbers.fmt(corr.rho, 2)}, n = {numbers.fmt(corr.n_used, 0)}).")
+    if abs(corr.rho) >= 0.3:  # "doorgaans" only where the pattern is at least moderate
         pattern += f" Waar '{x_name}' hoger is, is '{y_name}' doorgaans ook {direction}."
-    pattern += f" {n_high_high} gebieden vallen in de hoogste groep (bovenste derde) voor beide."
+    elif abs(corr.rho) >= 0.1:
+        pattern += f" Waar '{x_name}' hoger is, is '{y_name}' iets vaker {direction}, maar lang niet altijd."
+    pattern += (f" {n_high_high} {'gebied valt' if n_high_high == 1 else 'gebieden vallen'} in de hoogste groep "
+                "(bovenste derde) voor beide.")
     return pattern + left_out + f" Let op: {CAVEAT}."
 
 

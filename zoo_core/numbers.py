@@ -24,3 +24,8 @@ def fmt_pct(value) -> str:
     if not text:
         return ""
     return ("+" if float(value) > 0 else "") + text + "%"
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """'1 gemeente', '12 gemeenten' (Dutch thousands dot: '3.393 wijken')."""
+    return f"{fmt(n, 0)} {singular if n == 1 else plural}"

@@ -184,3 +184,28 @@ def test_real_crime_figures_combine_with_a_demo_indicator_over_their_common_year
     assert at.selectbox(key="combine:scope").value == "gemeenten"
     assert len(_features(at)) == 342
     assert "Spearman" in all_text(at)
+
+
+def test_no_buurten_scope_for_a_gemeente_without_buurten_and_the_box_says_so():
+    """Issue 13.12: Amsterdam has no buurten in the release; a link asking for them gets the wijken,
+    a warning naming the gemeente, and a box that no longer offers (or shows) Buurten."""
+    at = open_page("combine", {"scope": "gemeente_buurten", "gemeente": "GM0363"})
+    assert not at.exception
+    assert any("geen buurten" in w.value and "Amsterdam" in w.value for w in at.warning)
+    box = at.selectbox(key="combine:scope")
+    assert box.value == "gemeente_wijken" and "gemeente_buurten" not in box.options
+    assert at.query_params["scope"] in ("gemeente_wijken", ["gemeente_wijken"])
+    rotterdam = open_page("combine", {"scope": "gemeente_buurten", "gemeente": "GM0599"})
+    assert rotterdam.selectbox(key="combine:scope").value == "gemeente_buurten" and not rotterdam.warning
+
+
+def test_pairs_tables_name_the_gemeente_of_a_wijk_and_log_axes_are_in_the_link():
+    """Issue 13.11 and 13.10: "Centrum" alone is ambiguous; a log scale is there and shared."""
+    at = open_page("combine", {"scope": "wijken", "log": "1"})
+    assert not at.exception and at.toggle(key="combine:log").value is True
+    table = next(df.value for df in at.dataframe if "Gebied" in df.value.columns and len(df.value))
+    assert table["Gebied"].str.contains(r" \(.+\)$").all(), table["Gebied"].head()
+    assert at.query_params["log"] in ("1", ["1"])
+    assert '"symlog"' in vega(at)[0].proto.spec
+    at.toggle(key="combine:log").set_value(False).run()
+    assert "log" not in at.query_params

@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from zoo_core import combine
+from zoo_core import combine, numbers
 from zoo_core.published import Derived
 from zoo_core.queries import Release
 
@@ -68,7 +68,7 @@ def test_pairs_never_carry_unpublished_values(rel):
     from scipy.stats import spearmanr
     assert corr.rho == pytest.approx(spearmanr(pub["x"], pub["y"]).statistic)
     text = combine.describe(corr, "X", "Y", "Alle wijken", len(combine.high_high(f)))
-    assert combine.CAVEAT in text and str(corr.n_suppressed) in text
+    assert combine.CAVEAT in text and numbers.fmt(corr.n_suppressed, 0) in text
 
 
 def test_export_has_published_values_and_x_for_suppressed(rel):
@@ -175,3 +175,12 @@ def test_class_totals_cover_classes_and_geheim(rel, agg):
             assert row["x"].exact and row["y"].exact
         else:
             assert all(a.kind in ("exact", "range", "x") for a in (row["x"], row["y"]))
+
+
+def test_the_sentence_speaks_dutch_and_does_not_overstate_a_weak_pattern():
+    weak = combine.Correlation(0.19, 0.01, 1200, 1, 0)
+    text = combine.describe(weak, "X", "Y", "Alle wijken", 1)
+    assert "rho = 0,19" in text and "n = 1.200" in text and "doorgaans" not in text and "iets vaker" in text
+    assert "1 gebied valt" in text and "1 gebied met een geheime waarde" in text
+    strong = combine.describe(combine.Correlation(0.56, 0.0, 300, 2, 3), "X", "Y", "Alle wijken", 4)
+    assert "rho = 0,56" in strong and "doorgaans ook hoger" in strong and "4 gebieden vallen" in strong
