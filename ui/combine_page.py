@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from zoo_core import catalogue, combine, exchange, statuses
+from zoo_core import catalogue, combine, exchange, numbers, statuses
 from ui import cache, maps, state, tables, widgets
 
 K = "combine:"
@@ -215,9 +215,10 @@ def render() -> None:
 
     # --- scatter with brush ----------------------------------------------------------------------
     st.subheader(f"{x_name} × {y_name}, {year}")
-    st.caption(f"{scope_label}: {corr.n_used} gebieden met twee gepubliceerde waarden in de grafiek; "
-               f"{corr.n_suppressed} gebieden met een geheime waarde (x) en {corr.n_missing} zonder waarde (.) "
-               "zijn weggelaten. Stippellijnen: mediaan. Sleep een rechthoek om gebieden te selecteren.")
+    st.caption(f"{scope_label}: {numbers.count(corr.n_used, 'gebied', 'gebieden')} met twee gepubliceerde waarden "
+               f"in de grafiek; {numbers.count(corr.n_suppressed, 'gebied', 'gebieden')} met een geheime waarde (x) en "
+               f"{numbers.fmt(corr.n_missing, 0)} zonder waarde (.) zijn weggelaten. Stippellijnen: mediaan. "
+               "Sleep een rechthoek om gebieden te selecteren.")
     log = st.toggle("Logaritmische assen (uitschieters drukken de rest dan niet samen)", key=K + "log")
     spec = cache.combine_scatter_spec(v, x, sbi_x, y, sbi_y, year, scope, gemeente,
                                       f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})", log)
@@ -246,8 +247,8 @@ def render() -> None:
     st.markdown(combine.describe(corr, x_name, y_name, scope_label, len(hh)))
     m1, m2, m3 = st.columns(3)
     m1.metric("Spearman rho", "—" if corr.rho is None else f"{corr.rho:.2f}".replace(".", ","))
-    m2.metric("Gebieden gebruikt (n)", corr.n_used)
-    m3.metric("Weggelaten: geheim / geen waarde", f"{corr.n_suppressed} / {corr.n_missing}")
+    m2.metric("Gebieden gebruikt (n)", numbers.fmt(corr.n_used, 0))
+    m3.metric("Weggelaten: geheim / geen waarde", f"{numbers.fmt(corr.n_suppressed, 0)} / {numbers.fmt(corr.n_missing, 0)}")
     st.markdown("**Hoog-hoog: bovenste derde voor X én Y**")
     st.dataframe(_pairs_table(hh, ix, iy, labels), hide_index=True, width="stretch", height=240)
 
