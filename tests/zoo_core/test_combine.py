@@ -184,3 +184,26 @@ def test_the_sentence_speaks_dutch_and_does_not_overstate_a_weak_pattern():
     assert "1 gebied valt" in text and "1 gebied met een geheime waarde" in text
     strong = combine.describe(combine.Correlation(0.56, 0.0, 300, 2, 3), "X", "Y", "Alle wijken", 4)
     assert "rho = 0,56" in strong and "doorgaans ook hoger" in strong and "4 gebieden vallen" in strong
+
+
+def test_derived_numbers_do_not_move_when_the_hidden_cells_hold_other_values(release_db, tmp_path, rel):
+    """What is shown (number, range or x, and every text) depends on published cells only: plant
+    other values in every non-published cell of a copy of the release and compare."""
+    poisoned = tmp_path / "release.duckdb"
+    shutil.copyfile(release_db, poisoned)
+    con = duckdb.connect(str(poisoned))
+    con.execute("UPDATE cells SET value = 987654.321 WHERE status <> 'published'")
+    con.close()
+    clean, dirty = combine.Aggregator(release_db), combine.Aggregator(poisoned)
+    rng = np.random.default_rng(3)
+    wijken = list(rel.areas("wijk")["area_code"])
+    for code, sbi in [("tr_fiu", ""), ("br_omzet_per_inwoner", "96021"), ("dr_verdachten_elders_pct", ""),
+                      ("vg_verkoopprijs", "")]:
+        for _ in range(15):
+            chosen = list(rng.choice(wijken, 12, replace=False))
+            a, b = clean.selection_total(code, YEAR, sbi, chosen), dirty.selection_total(code, YEAR, sbi, chosen)
+            assert (a.low, a.high, a.note, a.text(2)) == (b.low, b.high, b.note, b.text(2)), code
+    f, _, _ = combine.bivariate(combine.pair_frame(rel, X, "", Y, SBI_Y, YEAR, "wijken", None))
+    ta, tb = clean.class_totals(f, X, "", Y, SBI_Y, YEAR), dirty.class_totals(f, X, "", Y, SBI_Y, YEAR)
+    assert [d.text(2) for d in ta["x"]] + [d.text(2) for d in ta["y"]] == \
+        [d.text(2) for d in tb["x"]] + [d.text(2) for d in tb["y"]]
