@@ -44,7 +44,7 @@ RISK_BRANCHES: dict[str, str] = {
     "5630": "Cafés (incl. shishalounges)",
 }
 
-DEMO_SOURCE = "DEMO-cijfers: gegenereerd door zoo (seed vast), gebouwd op echte CBS-gebieden en -bevolking"
+DEMO_SOURCE = "DEMO-cijfers: gegenereerd door zoo, gebouwd op echte CBS-gebieden en -bevolking"
 KWB_SOURCE = "CBS Kerncijfers wijken en buurten 2024 (85984NED), CC BY 4.0"
 POLITIE_SOURCE = "Politie (47013NED), open data via data.politie.nl"  # pages print "Bron: " before it
 CRIME_YEARS = (2022, 2023, 2024)

@@ -143,7 +143,7 @@ def build_report(profile: Profile, sentences: list[str], *, wijk_table: pd.DataF
              f"<style>{CSS}</style></head><body>"]
     parts.append(f"<h1>Profiel van gemeente {name}</h1>")
     parts.append(f'<p class="meta">Gemeentecode {_e(profile.gemeente)} · vergeleken met {_e(profile.group.label)} '
-                 f'({numbers.count(len(profile.group.members), 'gemeente', 'gemeenten')}) · laatste jaar per indicator · gebiedsindeling 2024 · '
+                 f'({numbers.count(len(profile.group.members), "gemeente", "gemeenten")}) · laatste jaar per indicator · gebiedsindeling 2024 · '
                  f'gemaakt op {_e(created)} met zoo</p>')
     if profile.demo:
         parts.append(f'<div class="demo">{_e(DEMO_LABEL)}</div>')
