@@ -35,7 +35,7 @@ TEST_DB = Setting("ZOO_TEST_DB", "", "tests: reuse this built release instead of
 TEST_BASE = Setting("ZOO_TEST_BASE", str(REPO / "build" / "base.duckdb"),
                     "tests with ZOO_TEST_DB: the confidential base of that release (attacker tests)")
 SHOTS = Setting("ZOO_SHOTS", "/tmp/zoo-shots", "browser tests: where screenshots of the journeys are saved")
-TEST_TIMEOUT = Setting("ZOO_TEST_TIMEOUT", "1500", "scripts/test: seconds before the whole test run is stopped")
+TEST_TIMEOUT = Setting("ZOO_TEST_TIMEOUT", "3600", "scripts/test: seconds before the whole test run is stopped")
 
 # Read by scripts/serve (a production replica), documented here with the others.
 PORT = Setting("PORT", "8501", "scripts/serve: the port of this replica")
