@@ -116,12 +116,12 @@ def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
 
 def _type_and_enter(page, box, text: str) -> None:
     page.keyboard.press("Escape")  # after a rerun the list can reopen on the focused box
-    try:
-        box.click(timeout=10_000)
-    except Exception:
-        page.screenshot(path=str(_shot("type_and_enter_failed")))
-        raise
-    box.fill(text)
+    wait_idle(page)
+    # A click waits for the box to be "stable"; on a loaded 2-core machine the page below it may still
+    # be laying out the map for seconds. Focusing the input is what the click is for.
+    box.wait_for(state="visible", timeout=30_000)
+    box.focus()
+    box.fill(text, timeout=30_000)
     page.get_by_role("option").first.wait_for()
     box.press("Enter")
     wait_idle(page)
