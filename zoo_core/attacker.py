@@ -95,14 +95,8 @@ class Attacker:
             return table, hidden, primary, 0
         parent_hidden = self.hidden(measure.at_most, year, sbi)
         parent, parent_primary = self._table(measure.at_most, year, sbi, parent_hidden)
-        n = len(parent)
-        stacked = CellTable(keys=[f"{measure.at_most}:{k}" for k in parent.keys] + list(table.keys),
-                            values=np.concatenate([parent.values, table.values]),
-                            n_units=np.concatenate([parent.n_units, table.n_units]), top1=None, top2=None,
-                            relations=parent.relations + [(t + n, m + n) for t, m in table.relations],
-                            measure="count", rules=table.rules, upper=np.concatenate([parent.upper, table.upper]),
-                            links=[(n + i, i) for i in range(n)])
-        return stacked, np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary]), n
+        stacked = table.linked_under(parent, measure.at_most)
+        return stacked, np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary]), len(parent)
 
     def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
         started = time.perf_counter()

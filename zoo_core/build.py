@@ -126,18 +126,6 @@ def _public_upper(measure: catalogue.BaseMeasure, year: int, sbi: str, parent: d
     return public_upper(at_most, zero_with)
 
 
-def _linked(parent: CellTable, child: CellTable, parent_code: str) -> CellTable:
-    """Parent and child count tables as one table with child <= parent per area, so the audit sees
-    what an attacker combining both tables sees (e.g. drugsverdachten elders <= drugsverdachten)."""
-    n = len(parent)
-    return CellTable(keys=[f"{parent_code}:{k}" for k in parent.keys] + list(child.keys),
-                     values=np.concatenate([parent.values, child.values]),
-                     n_units=np.concatenate([parent.n_units, child.n_units]), top1=None, top2=None,
-                     relations=parent.relations + [(t + n, m + n) for t, m in child.relations],
-                     measure="count", rules=child.rules, upper=np.concatenate([parent.upper, child.upper]),
-                     links=[(n + i, i) for i in range(n)])
-
-
 def _family_table(family: str, year: int, sbi: str, parent: dict | None) -> CellTable:
     base, codes, relations, rule_sets = (_SHARED[k] for k in ("base", "codes", "relations", "rule_sets"))
     measure = catalogue.BASE_MEASURES[family]
@@ -181,7 +169,7 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
             # One audit over both tables: the parent's pattern is fixed, only the child may hide more.
             parent_table = _family_table(parent["family"], year, sbi, None)
             n = len(parent_table)
-            linked = _linked(parent_table, table, parent["family"])
+            linked = table.linked_under(parent_table, parent["family"])
             result = protect(linked, np.concatenate([parent["primaries"][year], primary.mask]),
                              np.concatenate([np.zeros(n, bool), finals.get(year - 1, np.zeros(n, bool))]),
                              frozen=np.arange(2 * n) < n,

@@ -83,3 +83,17 @@ class CellTable:
     def relation_cells(self) -> list[np.ndarray]:
         """All cells of each relation, total first."""
         return [np.concatenate(([total], members)) for total, members in self.relations]
+
+    def linked_under(self, parent: "CellTable", parent_name: str) -> "CellTable":
+        """This table stacked after `parent` as one table with self <= parent per area (child cell i is
+        cell n + i), so one audit sees what an attacker combining both sees (e.g. drugsverdachten
+        elders <= drugsverdachten). Both must be counts over the same areas and relations."""
+        n = len(parent)
+        if len(self) != n or self.measure != "count" or parent.measure != "count":
+            raise ValueError("linked tables must be count tables over the same areas")
+        return CellTable(keys=[f"{parent_name}:{k}" for k in parent.keys] + list(self.keys),
+                         values=np.concatenate([parent.values, self.values]),
+                         n_units=np.concatenate([parent.n_units, self.n_units]), top1=None, top2=None,
+                         relations=parent.relations + [(t + n, m + n) for t, m in self.relations],
+                         measure="count", rules=self.rules, upper=np.concatenate([parent.upper, self.upper]),
+                         links=[(n + i, i) for i in range(n)])
