@@ -75,13 +75,8 @@ class Attacker:
         measure = catalogue.BASE_MEASURES[family]
         truth, primary = self._truth(family, year, sbi)
         upper = np.where(hidden, self.knowledge.table(family, year, sbi).high, np.inf)
-        magnitude = measure.measure == "magnitude"
-        table = CellTable(keys=list(self.codes), values=truth["value"].fillna(0.0).to_numpy(),
-                          n_units=truth["n_units"].fillna(0).to_numpy(np.int64),
-                          top1=truth["top1"].fillna(0.0).to_numpy() if magnitude else None,
-                          top2=truth["top2"].fillna(0.0).to_numpy() if magnitude else None,
-                          relations=self.knowledge.relations, measure=measure.measure,
-                          rules=self.rules[measure.unit_type], upper=upper)
+        table = CellTable.from_rows(self.codes, truth, self.knowledge.relations, measure.measure,
+                                    self.rules[measure.unit_type], upper=upper)
         return table, primary
 
     def attack_table(self, family: str, year: int, sbi: str) -> tuple[CellTable, np.ndarray, np.ndarray, int]:

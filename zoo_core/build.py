@@ -130,14 +130,9 @@ def _family_table(family: str, year: int, sbi: str, parent: dict | None) -> Cell
     base, codes, relations, rule_sets = (_SHARED[k] for k in ("base", "codes", "relations", "rule_sets"))
     measure = catalogue.BASE_MEASURES[family]
     rows = base.loc[(family, year, sbi)].set_index("area_code").reindex(codes)
-    magnitude = measure.measure == "magnitude"
     try:
-        return CellTable(
-            keys=list(codes), values=rows["value"].fillna(0.0).to_numpy(), n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
-            top1=rows["top1"].fillna(0.0).to_numpy() if magnitude else None,
-            top2=rows["top2"].fillna(0.0).to_numpy() if magnitude else None,
-            relations=relations, measure=measure.measure, rules=rule_sets[measure.unit_type],
-            upper=propagate_upper(_public_upper(measure, year, sbi, parent), relations))
+        return CellTable.from_rows(codes, rows, relations, measure.measure, rule_sets[measure.unit_type],
+                                   upper=propagate_upper(_public_upper(measure, year, sbi, parent), relations))
     except ValueError as exc:  # the base data break a bound the catalogue promises attackers can use
         raise DisclosureError(f"{family} {year} {sbi or '-'}: {exc}") from None
 

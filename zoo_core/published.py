@@ -211,6 +211,7 @@ class PublishedKnowledge:
         self.relations = self.hierarchy.relations()
         self._tables: dict[tuple, PublishedTable] = {}
         self._cells: dict[tuple, pd.DataFrame] = {}
+        self._values: dict[tuple, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- published cells
@@ -235,14 +236,14 @@ class PublishedKnowledge:
 
     def published_values(self, indicator: str, year: int, sbi: str) -> np.ndarray:
         """Per area (self.codes order): the published value, NaN where nothing is published."""
-        key = ("values", indicator, int(year), sbi)
+        key = (indicator, int(year), sbi)
         with self._lock:
-            cached = self._cells.get(key)
+            cached = self._values.get(key)
         if cached is None:
             cells = self.cells(indicator, year, sbi)
             cached = np.where(cells["status"].to_numpy() == "published", cells["value"].to_numpy(np.float64), np.nan)
             with self._lock:
-                self._cells[key] = cached
+                self._values[key] = cached
         return cached
 
     def _published_values(self, code: str, year: int, sbi: str) -> np.ndarray:

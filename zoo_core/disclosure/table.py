@@ -84,6 +84,17 @@ class CellTable:
         """All cells of each relation, total first."""
         return [np.concatenate(([total], members)) for total, members in self.relations]
 
+    @classmethod
+    def from_rows(cls, keys, rows, relations, measure: str, rules: RuleSet, upper=None) -> "CellTable":
+        """A table from base rows aligned with `keys` (columns value, n_units, top1, top2; a row missing
+        for an area, NaN, is an empty cell); the top contributions only for magnitudes."""
+        magnitude = measure == "magnitude"
+        return cls(keys=list(keys), values=rows["value"].fillna(0.0).to_numpy(),
+                   n_units=rows["n_units"].fillna(0).to_numpy(np.int64),
+                   top1=rows["top1"].fillna(0.0).to_numpy() if magnitude else None,
+                   top2=rows["top2"].fillna(0.0).to_numpy() if magnitude else None,
+                   relations=relations, measure=measure, rules=rules, upper=upper)
+
     def linked_under(self, parent: "CellTable", parent_name: str) -> "CellTable":
         """This table stacked after `parent` as one table with self <= parent per area (child cell i is
         cell n + i), so one audit sees what an attacker combining both sees (e.g. drugsverdachten
