@@ -3,11 +3,12 @@ import streamlit as st
 
 from ui import rerun_log
 from ui.auth import require_login
-from ui.widgets import ensure_single_navigation
+from ui.widgets import ensure_single_navigation, page_styles
 
 ensure_single_navigation()
 
 st.set_page_config(page_title="Zicht op ondermijning (zoo)", page_icon="🔎", layout="wide")
+page_styles()
 
 require_login()  # no-op unless login is switched on (see ui/auth.py, deploy/README.md)
 
@@ -24,5 +25,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+# Each page its own document title (WCAG 2.4.2): tabs, history and screen readers tell pages apart.
+st.set_page_config(page_title=f"{page.title} · Zicht op ondermijning (zoo)")
 with rerun_log.timed(page.url_path):
     page.run()

@@ -37,7 +37,7 @@ quantiles = [1 / 3, 2 / 3] if COMBINE else [0.2, 0.4, 0.6, 0.8]
 breaks = np.quantile(values, quantiles) if len(values) else []
 features = [{"type": "Feature", "geometry": json.loads(geom),
              "properties": {"n": name, "w": "" if v is None else f"{v:.2f}",
-                            "c": PALETTE[int(np.searchsorted(breaks, v, side="right"))] if v is not None else [120, 120, 140]}}
+                            "c": PALETTE[int(np.searchsorted(breaks, v, side="right"))] if v is not None else [30, 30, 30]}}
             for code, name, v, geom in rows]
 layer = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, pickable=True,
                   stroked=True, filled=True, get_fill_color="properties.c", get_line_color=[255, 255, 255],

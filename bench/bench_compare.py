@@ -52,7 +52,7 @@ def ms(t0: float) -> float:
 
 def server_times(name: str) -> dict:
     from streamlit.testing.v1 import AppTest
-    script = REPO / ("bench/baseline_app.py" if name in BASELINES else "app.py")
+    script = REPO / ("bench/baseline_app.py" if name in BASELINES else "server.py")
     at = AppTest.from_file(str(script), default_timeout=180)
     if name == BASELINE_COMBINE:
         at.query_params["view"] = "combine"
@@ -195,7 +195,7 @@ def main() -> None:
         chrome = pw.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
         try:
             for script, group in [("bench/baseline_app.py", [n for n in names if n in BASELINES]),
-                                  ("app.py", pages)]:
+                                  ("server.py", pages)]:
                 before = set(helpers._live)
                 with helpers.streamlit_server(REPO / script, env={"ZOO_DB": db}, timeout_s=60) as base:
                     pid = _server_pid(before)

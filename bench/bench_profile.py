@@ -63,7 +63,7 @@ def browser() -> None:
         print("browser: chromium missing, skipped")
         return
     from playwright.sync_api import sync_playwright
-    with streamlit_server(REPO / "app.py", env={"ZOO_DB": os.environ.get("ZOO_DB", "")}) as base, \
+    with streamlit_server(REPO / "server.py", env={"ZOO_DB": os.environ.get("ZOO_DB", "")}) as base, \
             sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         results = []

@@ -71,7 +71,7 @@ def start_server(db: str | None, rerun_log: str) -> tuple[subprocess.Popen, str,
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="zoo-load-", suffix=".log", delete=False)
     env = dict(os.environ, ZOO_RERUN_LOG=rerun_log, **({"ZOO_DB": db} if db else {}))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
                              "--server.address", "127.0.0.1", "--server.port", str(port),
                              "--browser.gatherUsageStats", "false"],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -110,13 +110,17 @@ def trend(v: str, indicator: str, sbi: str, area_code: str, ref_code: str, gemee
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def trend_spec(v: str, indicator: str, sbi: str, area_code: str, area_name: str, ref_code: str, gemeente: str,
-               level: str, picked: tuple[str, ...]) -> dict:
-    """The Vega-Lite spec of the trend chart (built with Altair once, then served from cache)."""
+               level: str, picked: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
+    """The Vega-Lite spec of the trend chart (built with Altair once, then served from cache) and the
+    same series as a table (the chart's text alternative)."""
     from ui import charts
     ind = catalogue.get(indicator)
     grp = group(v, ref_code, gemeente, level, picked)
     tr = trend(v, indicator, sbi, area_code, ref_code, gemeente, level, picked)
-    return charts.trend_chart(charts.trend_frame(tr, area_name, grp.label, ind.decimals), ind.unit).to_dict()
+    frame = charts.trend_frame(tr, area_name, grp.label, ind.decimals)
+    text = (f"Lijngrafiek: {ind.name} ({ind.unit}) van {area_name} per jaar, met {charts.REF_PREFIX.lower()}"
+            f"{grp.label}. De waarden staan in de tabel bij de grafiek.")
+    return charts.described(charts.trend_chart(frame, ind.unit), text).to_dict(), charts.trend_table(frame)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -191,7 +195,9 @@ def combine_scatter_spec(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: i
     from zoo_core import combine
     frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
     highlight = set() if combine.SCOPES[scope][1] else {gemeente}
-    return charts.combine_scatter(frame, x_title, y_title, highlight, log).to_dict()
+    text = (f"Spreidingsdiagram: per gebied {x_title} tegen {y_title}. De waarden per gebied staan in de "
+            "gecombineerde tabel onder de kaart; selecteren kan ook met de lijst 'Gebieden selecteren'.")
+    return charts.described(charts.combine_scatter(frame, x_title, y_title, highlight, log), text).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

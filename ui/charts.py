@@ -11,6 +11,20 @@ from zoo_core import statuses
 REF_PREFIX = "Referentie: "
 
 
+def described(chart, text: str):
+    """A chart a screen reader can name (WCAG 1.1.1): `text` becomes the SVG's aria-label, and the
+    marks leave the accessibility tree (hundreds of unnamed "graphics-symbol"s say nothing). The
+    values themselves are in the table each page shows next to the chart."""
+    return chart.properties(description=text).configure(aria=False).configure_mark(aria=False)
+
+
+def trend_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trend chart as a table: one row per year, one column per series, the chart's own labels."""
+    return (frame.pivot_table(index="jaar", columns="reeks", values="tekst", aggfunc="first", sort=False)
+            .reindex(columns=list(dict.fromkeys(frame["reeks"]))).reset_index().rename(columns={"jaar": "Jaar"})
+            .rename_axis(columns=None))
+
+
 def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: int) -> pd.DataFrame:
     """Long frame: year, reeks, waarde (NULL unless published), status, segment, tekst."""
     rows = []

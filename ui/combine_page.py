@@ -148,8 +148,7 @@ def legend_html(x_name: str, y_name: str, bx: list[float], by: list[float], ix, 
                                      for bx_ in (1, 2, 3)) + "</tr>")
     fx = ", ".join(tables.fmt(b, ix.decimals) for b in bx) or "—"
     fy = ", ".join(tables.fmt(b, iy.decimals) for b in by) or "—"
-    sup = ("background:repeating-linear-gradient(45deg,rgb(120,120,140),rgb(120,120,140) 3px,"
-           "rgb(170,170,185) 3px,rgb(170,170,185) 6px)")
+    sup = maps.SUPPRESSED_SWATCH
     sw = "display:inline-block;width:18px;height:12px;margin-right:6px;border:1px solid #999;vertical-align:middle;"
     return (f"<div style='font-size:0.85rem;line-height:1.5'><b>Y ↑</b> {y_name}<table style='border-collapse:collapse'>"
             + "".join(rows) + f"</table><b>X →</b> {x_name}<br/>"
@@ -218,7 +217,7 @@ def render() -> None:
     st.caption(f"{scope_label}: {numbers.count(corr.n_used, 'gebied', 'gebieden')} met twee gepubliceerde waarden "
                f"in de grafiek; {numbers.count(corr.n_suppressed, 'gebied', 'gebieden')} met een geheime waarde (x) en "
                f"{numbers.fmt(corr.n_missing, 0)} zonder waarde (.) zijn weggelaten. Stippellijnen: mediaan. "
-               "Sleep een rechthoek om gebieden te selecteren.")
+               "Sleep een rechthoek om gebieden te selecteren, of kies ze onder 'Gebieden selecteren met het toetsenbord'.")
     log = st.toggle("Logaritmische assen (uitschieters drukken de rest dan niet samen)", key=K + "log")
     spec = cache.combine_scatter_spec(v, x, sbi_x, y, sbi_y, year, scope, gemeente,
                                       f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})", log)
@@ -227,6 +226,7 @@ def render() -> None:
     event = st.vega_lite_chart(spec, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     brushed = brushed_codes(dict(selection) if selection else None, frame)
+    brushed = _with_keyboard_selection(brushed, frame, labels, view_key)
 
     # --- bivariate map + legend ----------------------------------------------------------------
     left, right = st.columns([3, 1])
@@ -235,6 +235,8 @@ def render() -> None:
         geo = cache.geometry(v, level, within)
         outline = cache.geometry(v, "provincie", None) if within is None else cache.geometry(v, "gemeente", None).only(gemeente)
         st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline), height=520)
+        st.caption("De grafiek en de kaart als tekst: de 'Gecombineerde tabel' onderaan noemt elk gebied met "
+                   "zijn X, Y en klasse.")
     with right:
         counts = frame["klasse"].value_counts().to_dict()
         st.markdown(legend_html(x_name, y_name, bx, by, ix, iy, counts), unsafe_allow_html=True)
@@ -269,7 +271,7 @@ def render() -> None:
     # --- selection ---------------------------------------------------------------------------------
     st.markdown("#### Selectie")
     if not brushed:
-        st.caption("Nog geen selectie: sleep in de grafiek een rechthoek om gebieden te selecteren.")
+        st.caption("Nog geen selectie: sleep in de grafiek een rechthoek om gebieden te selecteren, of kies ze in de lijst hierboven.")
     else:
         agg = cache.aggregator(v)
         parent = combine.scope_parent(scope, gemeente)
@@ -315,13 +317,37 @@ def render() -> None:
                "Geheime waarden staan in de download als x, ontbrekende als '.'.")
 
 
-def _pairs_table(f: pd.DataFrame, ix, iy, gemeente_names: dict | None = None) -> pd.DataFrame:
-    """Published values per area; wijken and buurten with their gemeente ("Centrum" alone says little)."""
-    names = f["name"].to_numpy()
+def _with_keyboard_selection(brushed: list[str], frame: pd.DataFrame, gemeente_names: dict, view_key: str) -> list[str]:
+    """The brush's areas plus those picked from a list: the same selection without a mouse (WCAG 2.1.1).
+    The list is drawn only while its panel is open (thousands of options otherwise cost every rerun);
+    what was picked stays picked, per view, when the panel closes."""
+    picked_key = K + "picked:" + view_key
+    panel = st.expander("Gebieden selecteren met het toetsenbord", key=K + "keyboard_panel", on_change="rerun")
+    with panel:
+        if panel.open:
+            pub = frame[frame["pair_status"] == "published"]
+            options = dict(zip(pub["area_code"], _area_names(pub, gemeente_names)))
+            widget = K + "picked_widget:" + view_key
+            if widget not in st.session_state:
+                st.session_state[widget] = [c for c in st.session_state.get(picked_key, []) if c in options]
+            st.multiselect("Gebieden in de selectie (naast een rechthoek in de grafiek)", list(options), key=widget,
+                           format_func=options.get, placeholder="Typ een gebiedsnaam",
+                           on_change=lambda: st.session_state.__setitem__(picked_key, st.session_state[widget]))
+    picked = st.session_state.get(picked_key, [])
+    return list(dict.fromkeys([*brushed, *picked]))
+
+
+def _area_names(f: pd.DataFrame, gemeente_names: dict | None) -> list[str]:
+    """Wijken and buurten with their gemeente ("Centrum" alone says little)."""
     if gemeente_names is not None and (f["area_code"] != f["gemeente_code"]).any():
-        names = [f"{n} ({gemeente_names.get(g, g)})" for n, g in zip(f["name"], f["gemeente_code"])]
+        return [f"{n} ({gemeente_names.get(g, g)})" for n, g in zip(f["name"], f["gemeente_code"])]
+    return list(f["name"])
+
+
+def _pairs_table(f: pd.DataFrame, ix, iy, gemeente_names: dict | None = None) -> pd.DataFrame:
+    """Published values per area."""
     return pd.DataFrame({
-        "Gebied": names, "Code": f["area_code"].to_numpy(),
+        "Gebied": _area_names(f, gemeente_names), "Code": f["area_code"].to_numpy(),
         "X": [tables.value_text(v, s, ix.decimals) for v, s in zip(f["x"], f["x_status"])],
         "Y": [tables.value_text(v, s, iy.decimals) for v, s in zip(f["y"], f["y_status"])],
         "Klasse": f["klasse"].to_numpy(),

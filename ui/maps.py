@@ -19,8 +19,11 @@ from ui.tables import fmt, fmt_pct
 from zoo_core import statuses
 
 PALETTE = [[254, 229, 217], [252, 174, 145], [251, 106, 74], [222, 45, 38], [165, 15, 21]]  # ColorBrewer Reds
-SUPPRESSED_COLOR = [120, 120, 140]
+# Near black: "blacked out", and far from every class of both map palettes for every colour-vision
+# deficiency (tests/ui/test_palettes.py); the earlier blue-grey matched bivariate class 2-3 under protanopia.
+SUPPRESSED_COLOR = [30, 30, 30]
 MISSING_COLOR = [235, 235, 235]
+SUPPRESSED_SWATCH = f"background:rgb{tuple(SUPPRESSED_COLOR)}"  # the legend shows what the map draws
 LINE_COLOR = [255, 255, 255]
 N_CLASSES = 5
 # With map_provider=None and map_style=None pydeck omits both keys and Streamlit's frontend then falls
@@ -194,9 +197,7 @@ def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: 
     items = []
     for color, label in legend_classes(breaks, published, decimals):
         items.append(swatch(f"background:rgb{tuple(color)}") + label)
-    sup = ("background:repeating-linear-gradient(45deg,rgb(120,120,140),rgb(120,120,140) 3px,"
-           "rgb(170,170,185) 3px,rgb(170,170,185) 6px)")
-    items.append(swatch(sup) + "x — geheim (onderdrukt)")
+    items.append(swatch(SUPPRESSED_SWATCH) + "x — geheim (onderdrukt)")
     items.append(swatch(f"background:rgb{tuple(MISSING_COLOR)}") + ". — geen waarde")
     body = "<br/>".join(items)
     return f"<div style='font-size:0.85rem;line-height:1.6'><b>{unit}</b> (klassen: kwintielen)<br/>{body}</div>"

@@ -13,6 +13,7 @@ import streamlit as st
 from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses
 from zoo_core.report import COLORS, LEGEND, X_MAX, X_MIN
 from ui import cache, maps, state, widgets
+from ui.charts import described
 
 K = "profiel"
 GROUPS = list(reference.GEMEENTE_LEVEL_GROUPS)
@@ -59,6 +60,25 @@ def chart_frame(p: prof.Profile) -> pd.DataFrame:
                 rec["hi"] = min(max(r.hi / r.reference * 100, X_MIN), X_MAX)
         recs.append(rec)
     return pd.DataFrame(recs)
+
+
+def dot_table(frame: pd.DataFrame, group_label: str) -> pd.DataFrame:
+    """The dot chart as a table (its text alternative): the same rows, values as the chart labels them."""
+    return pd.DataFrame({"Thema": frame["thema"], "Indicator": frame["indicator"], "Jaar": frame["jaar"],
+                         "Waarde": frame["tekst"], f"Referentie ({group_label})": frame["referentie"],
+                         "Index (referentie = 100)": [numbers.fmt(i, 1) if pd.notna(i) else "" for i in frame["index"]],
+                         "Significantie": frame["significantie"].fillna("")})
+
+
+def neighbour_table(table: pd.DataFrame, gemeente: str, row) -> pd.DataFrame:
+    """The neighbour map as a table: each gemeente on the map with its value (x = geheim, . = geen waarde)."""
+    ordered = pd.concat([table[table["area_code"] == gemeente], table[table["area_code"] != gemeente]
+                         .sort_values("name")])
+    return pd.DataFrame({"Gemeente": ordered["name"].to_numpy(),
+                         f"{row.label} ({row.year})": [numbers.fmt(v, row.decimals) if s == "published" else
+                                                      statuses.of(s).symbol for v, s in
+                                                      zip(ordered["value"], ordered["status"])],
+                         "Rol": ["gekozen gemeente" if c == gemeente else "buurgemeente" for c in ordered["area_code"]]})
 
 
 def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.HConcatChart:
@@ -177,7 +197,13 @@ def render() -> None:
 
     # --- dot chart ---------------------------------------------------------------------------
     st.subheader("Alle indicatoren ten opzichte van de referentie")
-    st.altair_chart(dot_chart(chart_frame(p), p.group.label), width="content")
+    dots = chart_frame(p)
+    st.altair_chart(described(dot_chart(dots, p.group.label),
+                              f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van "
+                              f"{p.group.label} (100 = gelijk). De waarden staan in de tabel bij de grafiek."),
+                    width="content")
+    with st.expander("De grafiek als tabel"):
+        st.dataframe(dot_table(dots, p.group.label), hide_index=True, width="stretch", placeholder="")
     sup = p.suppressed
     if sup:
         st.markdown("**Geheim (onderdrukt)** — niet als waarde getoond: "
@@ -203,8 +229,13 @@ def render() -> None:
             st.session_state[k("trend")] = options[0]
         key = st.selectbox("Ontwikkeling per wijk van", options, key=k("trend"), format_func=names.get,
                            placeholder=widgets.CHOOSE)
-        st.altair_chart(wijk_chart(trends[trends["key"] == key]), width="content")
+        chosen = trends[trends["key"] == key]
+        st.altair_chart(described(wijk_chart(chosen), f"Kleine lijngrafieken: {names[key]} per wijk van "
+                                  f"{p.name} per jaar. De waarden staan in de tabel bij de grafiek."),
+                        width="content")
         st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
+        with st.expander("De grafiek als tabel"):
+            st.dataframe(prof.wijk_years_table(chosen), hide_index=True, width="stretch", placeholder="")
 
     # --- map ---------------------------------------------------------------------------------
     st.subheader(f"{p.name} en buurgemeenten")
@@ -212,6 +243,8 @@ def render() -> None:
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(deck, height=420)
+        with st.expander("De kaart als tabel"):
+            st.dataframe(neighbour_table(table, p.gemeente, row), hide_index=True, width="stretch", placeholder="")
     with right:
         st.markdown(f"**{row.label}** ({row.year})")
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], row.unit,

@@ -156,6 +156,7 @@ def render(theme: str) -> None:
                                        ref_label=grp.label,
                                        highlight=gm_geo.only(gemeente) if level == "gemeente" else None)
         st.pydeck_chart(deck, height=520)
+        st.caption(widgets.MAP_AS_TABLE)
     with right:
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], ind.unit,
                                      ind.decimals), unsafe_allow_html=True)
@@ -179,9 +180,11 @@ def render(theme: str) -> None:
     # --- trend ------------------------------------------------------------------------------
     st.markdown("#### Ontwikkeling door de jaren")
     area = st.selectbox("Gebied", list(names), key=k("area"), placeholder=widgets.CHOOSE, format_func=names.get)
-    spec = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
+    spec, trend_rows = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
+    with st.expander("De grafiek als tabel"):
+        st.dataframe(trend_rows, hide_index=True, width="stretch", placeholder="")
 
     # --- downloads --------------------------------------------------------------------------
     meta = {"indicator": ind.name, "year": year, "sbi": sbi, "unit": ind.unit, "reference": grp.label,

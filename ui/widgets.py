@@ -11,6 +11,8 @@ from ui import state
 
 AREA_DIVISION = "Cijfers op gebiedsindeling 2024."
 SIGNAL = "Een relatief hoge waarde is een signaal, geen bewijs."
+# Under every map: a screen-reader or keyboard user finds the same information in a table (WCAG 1.1.1).
+MAP_AS_TABLE = "De kaart als tekst: de tabel 'Rangorde' hieronder noemt elk gebied van de kaart met zijn waarde."
 DEMO_BANNER = ("**DEMO-cijfers.** De getoonde waarden van deze indicator zijn door zoo gegenereerd (demo) "
                "op echte CBS-gebieden en -bevolking; het zijn geen echte cijfers over ondermijning.")
 
@@ -41,6 +43,18 @@ def guarded(page_fn):
         except ReleaseError as exc:
             st.error(f"De cijfers kunnen niet worden geladen. {exc}\n\nHerbouw de database met: `{REBUILD_COMMAND}`")
     return wrapper
+
+
+# A keyboard user must always see where the focus is (WCAG 2.4.7): Streamlit draws no ring on some
+# elements (expander headers, links, the dataframe's cells) and a faint one on others.
+FOCUS_CSS = """<style>
+:focus-visible { outline: 3px solid #1d4f91 !important; outline-offset: 2px !important; }
+</style>"""
+
+
+def page_styles() -> None:
+    """Styles every page needs; app.py calls this once per run, before the page."""
+    st.html(FOCUS_CSS)
 
 
 def demo_banner(is_demo: bool) -> None:

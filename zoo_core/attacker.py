@@ -100,7 +100,11 @@ class Attacker:
         result = audit_components(table, hidden, primary=primary, exact=True)
         failures = [f for f in result.failures if own[f.index]]
         checked = np.flatnonzero(hidden & primary & own)
-        boxed = covers_public_box(result.lower[checked], result.upper[checked], table.upper[checked])
+        cap = table.upper.copy()
+        for small, big in table.links:  # a linked cell is no wider than its hidden big cell allows
+            if hidden[big]:
+                cap[small] = min(cap[small], result.upper[big])
+        boxed = covers_public_box(result.lower[checked], result.upper[checked], cap[checked])
         margins = [result.upper[i] - result.lower[i] - protection_required(table, i) for i in checked[~boxed]]
         return TableAudit(family, year, sbi, int((hidden & own).sum()), failures,
                           float(min(margins)) if margins else float("inf"), time.perf_counter() - started)

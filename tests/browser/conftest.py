@@ -33,5 +33,5 @@ def pytest_configure(config):
 @pytest.fixture(scope="module")
 def app_server(release_db):
     """The real app (app.py) against the test release; yields its base URL."""
-    with streamlit_server(REPO / "app.py", env={"ZOO_DB": str(release_db)}) as base:
+    with streamlit_server(REPO / "server.py", env={"ZOO_DB": str(release_db)}) as base:
         yield base

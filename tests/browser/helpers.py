@@ -77,7 +77,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0):
+def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0,
+                     extra_args: tuple[str, ...] = ()):
     """Run `streamlit run script` on a free loopback port; yield its base URL.
 
     Own process group (start_new_session) so teardown kills everything it
@@ -87,7 +88,7 @@ def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: flo
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.address", "127.0.0.1", "--server.port", str(port)]
+           "--server.address", "127.0.0.1", "--server.port", str(port), *extra_args]
     proc = subprocess.Popen(
         cmd, cwd=REPO, env={**os.environ, **(env or {})},
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -168,3 +169,28 @@ def wait_painted(page, locator, min_pixels: int = 1000, timeout_s: float = 20.0,
             return last[0]
         time.sleep(interval_s)
     raise AssertionError(f"not painted >= {min_pixels} stably in {timeout_s}s: {history[-10:]}")
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, impacts=("serious", "critical"), timeout_ms: int = 60_000) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now, of the given impacts.
+
+    Each is {id, impact, help, targets: [css selector, ...]}. The scan runs in the page; it is
+    started without awaiting and collected with wait_for_function, which (unlike evaluate) times out.
+    """
+    if not AXE.exists():
+        raise RuntimeError(f"{AXE} missing: run scripts/setup (npm ci installs axe-core)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    page.evaluate("""tags => { window.__axeResult = null;
+        axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+           .then(r => { window.__axeResult = r.violations.map(v => ({id: v.id, impact: v.impact,
+                help: v.help, targets: v.nodes.map(n => n.target.join(' ')).slice(0, 10),
+                summary: v.nodes.map(n => n.failureSummary).slice(0, 3)})); })
+           .catch(e => { window.__axeResult = [{id: 'axe-error', impact: 'critical', help: String(e),
+                targets: [], summary: []}]; }); }""", WCAG_21_AA)
+    page.wait_for_function("window.__axeResult !== null", timeout=timeout_ms)
+    return [v for v in page.evaluate("window.__axeResult") if v["impact"] in impacts]

@@ -27,7 +27,7 @@ def proxied(release_db, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
     env = {"ZOO_DB": str(release_db)}
     with ExitStack() as stack:
-        bases = [stack.enter_context(streamlit_server(REPO / "app.py", env=env)) for _ in range(2)]
+        bases = [stack.enter_context(streamlit_server(REPO / "server.py", env=env)) for _ in range(2)]
         ports = [int(b.rsplit(":", 1)[1]) for b in bases]
         listen = free_port()
         proc = nginx.start_nginx(tmp, listen, ports)

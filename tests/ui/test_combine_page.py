@@ -9,6 +9,7 @@ import pytest
 
 from zoo_core import combine
 from zoo_core.queries import Release
+from ui import maps
 from ui.combine_page import brushed_codes
 
 from .apptest_util import all_text, deck_features, open_page, vega
@@ -41,7 +42,7 @@ def test_default_view_renders_scatter_and_bivariate_map(release_db):
     klassen = {f["properties"]["k"] for f in feats}
     assert "geheim (x)" in klassen and any(k.startswith("X 3/3") for k in klassen)
     geheim = [f["properties"] for f in feats if f["properties"]["k"] == "geheim (x)"]
-    assert all(p["c"] == [120, 120, 140] for p in geheim)
+    assert all(p["c"] == maps.SUPPRESSED_COLOR for p in geheim)
     assert all("geheim" in p["wx"] or "geheim" in p["wy"] for p in geheim)
     text = all_text(at)
     assert "Spearman" in text and combine.CAVEAT in text

@@ -7,7 +7,7 @@ import pytest
 
 from zoo_core import catalogue
 from zoo_core.queries import Release
-from ui import tables
+from ui import maps, tables
 
 from .apptest_util import THEMES, all_text, deck_features, decks, open_page, vega, vega_text
 
@@ -124,7 +124,7 @@ def test_suppressed_areas_are_grey_and_say_geheim(release_db):
     for code in sup:
         p = feats[names[code]]
         assert "geheim" in p["w"] and p["d"] == ""
-        assert p["c"] == [120, 120, 140]
+        assert p["c"] == maps.SUPPRESSED_COLOR
     ranking = at.dataframe[0].value.set_index("Code")
     for code in sup:
         assert pd.isna(ranking.loc[code, "Waarde"])  # no value, never 0

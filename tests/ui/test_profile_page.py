@@ -29,7 +29,12 @@ def test_profile_renders_everything(monkeypatch, downloads):
     assert len(d) == 1 and d[0].get("mapProvider") in (None,)
     names = {f["properties"]["n"] for f in deck_features(at)}
     assert "Rotterdam" in names and 3 <= len(names) <= 20
-    assert len(at.dataframe) == 1  # wijk table
+    # wijk table, and the text alternatives of the dot chart, the wijk sparklines and the map
+    assert len(at.dataframe) == 4
+    dots, wijken, wijk_years, neighbours = (el.value for el in at.dataframe)
+    assert list(dots["Indicator"]) == specs[0]["hconcat"][1]["encoding"]["y"]["sort"]  # every row of the chart
+    assert set(neighbours["Gemeente"]) == names and neighbours["Rol"].iloc[0] == "gekozen gemeente"
+    assert set(wijk_years["Code"]) == set(wijken["Code"]) and "2024" in wijk_years.columns
     assert at.query_params["gemeente"] in ("GM0599", ["GM0599"])
     assert len(downloads) == 1
     html = downloads[0].decode()

@@ -110,6 +110,8 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
     wanted = np.unique(labels[position[touching[suppressed[touching]]]]) if touching is not None else None
     bounded = (col_low > 0) | np.isfinite(col_high)
 
+    # A linked small cell whose big cell is hidden can be no wider than what is known of the big cell.
+    big_of = {small: big for small, big in table.links if suppressed[small] and suppressed[big]}
     failures: list[AuditFailure] = []
     for component in np.unique(labels):
         if wanted is not None and component not in wanted:
@@ -117,6 +119,7 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
         members = np.flatnonzero(labels == component)
         rows = active[row_labels == component]
         block = system[rows][:, members]
+        lp = None
         if (len(rows) == 1 and rows[0] < n_equations and np.all(np.abs(block.data) == 1)
                 and not bounded[members].any()):
             intervals = [(lo, hi, insider, (int(row_ids[rows[0]]),)) for lo, hi, insider in _single_relation_intervals(
@@ -131,6 +134,12 @@ def audit_components(table: CellTable, suppressed: np.ndarray, extra_equations: 
                 lo, hi = _whole(lo, hi)
             lower[cell], upper[cell] = lo, hi
             failure = _check(table, cell, lo, hi, primary[cell], insider)
+            if failure and lp is not None and insider is None and cell in big_of:
+                big_max = lp.maximum(int(np.searchsorted(hidden_cells[members], big_of[cell])))
+                if table.integer:
+                    big_max = _whole(0.0, big_max)[1]
+                if covers_public_box(lo, hi, big_max):  # as wide as the hidden big cell allows
+                    failure = None
             if failure:
                 failure.pinned_by = pinned_by
                 failures.append(failure)
@@ -301,6 +310,11 @@ class _ComponentLP:
                                np.where(np.isfinite(row_high), row_high, inf), constraints.nnz,
                                constraints.indptr[:-1].astype(np.int32), constraints.indices.astype(np.int32),
                                constraints.data.astype(np.float64))
+
+    def maximum(self, var: int) -> float:
+        """The exact largest value of one cell (no witness kept, no pinning recorded)."""
+        return self._optimum(var, highspy.ObjSense.kMaximize, _Witnesses(np.zeros(self.n), None, np.full(self.n, np.inf),
+                                                                          False))
 
     def _optimum(self, var: int, sense, witness: _Witnesses) -> float:
         self.highs.changeColCost(var, 1.0)

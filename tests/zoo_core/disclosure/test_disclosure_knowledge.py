@@ -139,3 +139,29 @@ def test_audit_with_bounds_and_links_matches_an_independent_lp(seed, linked):
     for cell, (low, high) in expected.items():
         assert result.lower[cell] == pytest.approx(low, abs=1e-6), table.keys[cell]
         assert result.upper[cell] == pytest.approx(high, abs=1e-6) or (np.isinf(high) and np.isinf(result.upper[cell]))
+
+
+def _linked_wijk(parent, child, parent_upper, hidden):
+    """Parent W = b1 + b2 (cells 0-2) with the child table (cells 3-5) linked under it, child <= parent."""
+    values = np.asarray(parent + child, dtype=float)
+    return CellTable([f"p{i}" for i in range(3)] + [f"c{i}" for i in range(3)], values, values.astype(np.int64),
+                     None, None, [(0, np.array([1, 2])), (3, np.array([4, 5]))], "count", PERSONS,
+                     upper=np.array(parent_upper + [np.inf] * 3), links=[(3 + i, i) for i in range(3)]), \
+        np.array(hidden)
+
+
+def test_a_linked_cell_is_as_wide_as_its_hidden_big_cell_allows():
+    # The buurt has 2 inhabitants, so its 2 drugsverdachten are public as [0, 2] (wide enough: the
+    # public box). The child's 2 under it can be no wider than [0, 2] however much more is hidden:
+    # that is what the build accepts (the scale build's BU00341601), and no more.
+    table, hidden = _linked_wijk([12, 10, 2], [2, 0, 2], [np.inf, np.inf, 2], [False, True, True, True, True, True])
+    primary = np.array([False, False, True, False, False, True])
+    result = audit(table, hidden, primary=primary)
+    assert (result.lower[5], result.upper[5]) == (0, 2)
+    assert result.ok, result.failures
+    # Not a licence to pin the child: with the child's own wijk total and other buurt published the child
+    # is exactly 2 while its big cell ranges up to 12.
+    table, hidden = _linked_wijk([12, 10, 2], [2, 0, 2], [np.inf] * 3, [False, True, True, False, False, True])
+    result = audit(table, hidden, primary=primary)
+    assert (result.lower[5], result.upper[5]) == (2, 2)
+    assert [f.key for f in result.failures] == ["c2"]

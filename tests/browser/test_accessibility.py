@@ -1,0 +1,190 @@
+"""WCAG 2.1 A/AA in real Chromium (issue 14): axe-core on every page and on the main interactive
+states at 1440 and 800 px, the document language, keyboard-only selection, visible focus, and a
+text alternative for every chart and map.
+
+axe-core (pinned in package-lock.json, installed by scripts/setup) finds only what a machine can
+find; docs/toegankelijkheid.md lists what was checked by hand and what is known to fall short.
+"""
+from __future__ import annotations
+
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.nav import navigation_pages
+from zoo_core import settings
+
+from .helpers import REPO, axe_violations, goto, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(settings.SHOTS.get())
+WIDTHS = (1440, 800)
+URL_PATHS = ["home" if Path(p).stem == "home" else Path(p).stem for p in navigation_pages()]
+
+
+@contextmanager
+def _view(browser, width: int):
+    """A fresh browser context at this width, closed afterwards; yields its page."""
+    ctx = browser.new_context(viewport={"width": width, "height": 1000})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        yield page
+    finally:
+        ctx.close()
+
+
+def _settled(page, base: str, path: str) -> None:
+    """Open a page and let every chart and map render (axe must see them, not a spinner)."""
+    goto(page, base, path, 90_000)
+    page.mouse.wheel(0, 20_000)  # Streamlit renders some elements only once scrolled into view
+    page.wait_for_timeout(1500)
+    wait_idle(page, 60_000)
+
+
+def _assert_clean(page, what: str) -> None:
+    found = axe_violations(page)
+    assert not found, f"{what}: " + "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {v['targets'][:3]}"
+                                              for v in found)
+
+
+def test_axe_can_fail(browser):
+    # The scanner itself, on a page with known violations: it must report them (else a clean page proves nothing).
+    with _view(browser, 800) as page:
+        page.set_content("<html><body><img src='x.png'><p style='color:#bbb'>grijs op wit</p></body></html>")
+        ids = {v["id"] for v in axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))}
+        assert {"image-alt", "color-contrast", "html-has-lang"} <= ids, ids
+
+
+def test_document_is_dutch_without_a_proxy(app_server):
+    for path in ("/", "/combine", "/profiel?gemeente=GM0363"):
+        with urllib.request.urlopen(app_server + path, timeout=10) as r:
+            assert '<html lang="nl">' in r.read().decode("utf-8"), path
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", URL_PATHS)
+def test_page_has_no_serious_violations(browser, app_server, path, width):
+    with _view(browser, width) as page:
+        _settled(page, app_server, "/" + path)
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        title = page.title()  # the page's own name first (WCAG 2.4.2), then the app's
+        assert title.endswith(" · Zicht op ondermijning (zoo)") and len(title) > 32, title
+        _assert_clean(page, f"/{path} at {width} px")
+
+
+def _open_panel(page, title) -> None:
+    """Open an expander with the keyboard: focus its header (a title or a locator), press Enter."""
+    header = page.locator("[data-testid=stExpander] summary", has_text=title).first if isinstance(title, str) else title
+    header.scroll_into_view_if_needed()
+    header.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    wait_idle(page, 60_000)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_combine_selected_with_the_keyboard_only(browser, app_server, width):
+    """Panels opened and areas selected without a mouse drive the same selection as the brush;
+    with every panel open the page is still clean."""
+    with _view(browser, width) as page:
+        _settled(page, app_server, "/combine?x=tr_fiu_per_1000&y=vg_onverklaarbare_aankopen_pct&scope=gemeente_wijken"
+                                   "&gemeente=GM0599&year=2024")
+        assert page.get_by_text("Nog geen selectie").count() == 1
+        assert page.get_by_text("Ongeldige waarde").count() == 0  # the link is valid: no parameter refused
+        _open_panel(page, "Gebieden selecteren met het toetsenbord")
+        box = page.get_by_role("combobox", name="Gebieden in de selectie")
+        box.focus()
+        for name in ("Delfshaven", "Charlois"):
+            page.keyboard.type(name)
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(300)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Tab")  # leaving the box commits the choice
+        wait_idle(page, 60_000)
+        summary = page.get_by_text("Selectie (2 gebieden)")
+        summary.wait_for(timeout=60_000)
+        for title in ("Totalen per klasse", "Gecombineerde tabel"):
+            _open_panel(page, title)
+        page.get_by_text("Klasse").first.wait_for()
+        _assert_clean(page, f"combine with its panels open at {width} px")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"a11y_combine_keyboard_{width}.png"), full_page=True)
+
+
+def test_focus_is_visible(browser, app_server):
+    with _view(browser, 1440) as page:
+        _settled(page, app_server, "/drugs")
+        header = page.locator("[data-testid=stExpander] summary").first
+        header.scroll_into_view_if_needed()
+        header.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus arrives by keyboard, so :focus-visible applies
+        outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
+        assert outline[0] != "none" and outline[1] >= 2, outline
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        box = header.bounding_box()  # with a margin: the outline is drawn outside the element
+        page.screenshot(path=str(SHOTS / "a11y_focus_expander.png"),
+                        clip={"x": box["x"] - 8, "y": box["y"] - 8, "width": box["width"] + 16, "height": box["height"] + 16})
+
+
+@pytest.mark.parametrize("path,alternatives", [
+    ("/drugs", ["De kaart als tekst", "De grafiek als tabel"]),
+    ("/profiel?gemeente=GM0363", ["De grafiek als tabel", "De kaart als tabel"]),
+    ("/combine", ["De grafiek en de kaart als tekst", "Gecombineerde tabel"]),
+])
+def test_every_chart_and_map_has_a_text_alternative(browser, app_server, path, alternatives):
+    with _view(browser, 1440) as page:
+        _settled(page, app_server, path)
+        for text in alternatives:
+            assert page.get_by_text(text).count() >= 1, (path, text)
+        # Every table alternative opens and holds rows (not an empty frame).
+        tables = page.locator("[data-testid=stExpander] summary", has_text="als tabel")
+        for i in range(tables.count()):
+            _open_panel(page, tables.nth(i))
+        grids = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]")
+        assert grids.count() == tables.count()
+        for i in range(grids.count()):
+            assert grids.nth(i).locator("[role=row]").count() >= 2, (path, i)
+        charts = page.locator(".vega-embed svg.marks")
+        for i in range(charts.count()):  # marks are out of the accessibility tree: no unnamed images
+            assert charts.nth(i).locator("[role=graphics-symbol]:not([aria-label])").count() == 0
+
+
+def test_profile_report_has_no_serious_violations(browser, app_server):
+    with _view(browser, 1440) as page:
+        _settled(page, app_server, "/profiel?gemeente=GM0599")
+        button = page.get_by_role("button", name="Download rapport")
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        html = Path(download.value.path()).read_text(encoding="utf-8")
+        report = page.context.new_page()
+        report.set_content(html)
+        assert report.evaluate("document.documentElement.lang") == "nl"
+        _assert_clean(report, "profile report")
+
+
+@pytest.fixture(scope="module")
+def login_server(release_db, tmp_path_factory):
+    secrets = tmp_path_factory.mktemp("login") / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "test-only"\n'
+                       'client_id = "zoo"\nclient_secret = "test-only"\n'
+                       'server_metadata_url = "http://127.0.0.1:1/.well-known/openid-configuration"\n'
+                       '[zoo]\nallowed_domains = ["riec.example"]\n', encoding="utf-8")
+    with streamlit_server(REPO / "server.py", env={"ZOO_DB": str(release_db)},
+                          extra_args=("--secrets.files", str(secrets))) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_login_page_has_no_serious_violations(browser, login_server, width):
+    with _view(browser, width) as page:
+        goto(page, login_server, "/", 90_000)
+        page.get_by_role("button", name="Inloggen").wait_for()
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        _assert_clean(page, f"login page at {width} px")
