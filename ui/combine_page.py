@@ -115,7 +115,8 @@ def _value_text(v, s, ind) -> str:
 
 
 def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set[str],
-                   outline: maps.Geometry | None) -> pdk.Deck:
+                   outline: maps.Geometry | None, names: bool = False) -> pdk.Deck:
+    """names: write area names on the map (the wijken or buurten of one gemeente)."""
     rows = {r["area_code"]: r for r in frame[["area_code", "x", "x_status", "y", "y_status", "klasse"]].to_dict("records")}
     props = []
     for code, name in zip(geo.codes, geo.names):
@@ -128,14 +129,14 @@ def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set
         label = {combine.GEHEIM: statuses.SUPPRESSED_STATUS.label,
                  combine.ONTBREEKT: statuses.MISSING_STATUS.label}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
         props.append({"n": name, "wx": _value_text(r["x"], r["x_status"], ix), "wy": _value_text(r["y"], r["y_status"], iy),
-                      "k": label, "c": color})
+                      "k": label, "c": color, "s": "suppressed" if k == combine.GEHEIM else ""})
     highlight = None
     if brushed:
         highlight = maps.Geometry.from_shapes([(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms)
                                                if c in brushed])
     return maps.area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight,
                           line_color=[200, 200, 200], line_width=0.4, outline_width=1.0,
-                          highlight_color=BRUSH_COLOR, highlight_width=2.5)
+                          highlight_color=BRUSH_COLOR, highlight_width=2.5, names=names and len(geo.codes) <= maps.MAX_NAMED)
 
 
 def legend_html(x_name: str, y_name: str, bx: list[float], by: list[float], ix, iy, counts: dict) -> str:
@@ -234,7 +235,8 @@ def render() -> None:
     with left:
         geo = cache.geometry(v, level, within)
         outline = cache.geometry(v, "provincie", None) if within is None else cache.geometry(v, "gemeente", None).only(gemeente)
-        st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline), height=520)
+        st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline, names=within is not None),
+                        height=520)
         st.caption("De grafiek en de kaart als tekst: de 'Gecombineerde tabel' onderaan noemt elk gebied met "
                    "zijn X, Y en klasse.")
     with right:

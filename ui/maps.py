@@ -1,10 +1,11 @@
 """pydeck choropleths without a basemap: quantile classes of published values only.
 
-Suppressed areas get their own grey and the tooltip text "geheim" (never a value, never a colour
-class); missing areas another, lighter neutral. Properties are kept to what the tooltip needs.
+Suppressed areas get their own near-black with a white "x" on the map and the tooltip text "geheim"
+(never a value, never a colour class); missing areas a light neutral. Properties are kept to what the tooltip needs.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from ui.tables import fmt, fmt_pct
@@ -61,6 +63,24 @@ class Geometry:
     def only(self, code: str) -> "Geometry":
         rows = [(c, n, g) for c, n, g in zip(self.codes, self.names, self.geoms) if c == code]
         return Geometry.from_shapes(rows)
+
+    @functools.cached_property
+    def label_points(self) -> tuple[tuple[float, float], ...]:
+        """A point inside each area (not the centroid, which can fall outside a bent wijk), for text
+        on the map. Computed once per cached Geometry."""
+        if not self.geoms:
+            return ()
+        points = shapely.point_on_surface(self._shapes)
+        return tuple((round(float(x), 5), round(float(y), 5)) for x, y in shapely.get_coordinates(points))
+
+    @functools.cached_property
+    def sizes(self) -> tuple[float, ...]:
+        """Each area's size (square degrees): bigger areas keep their name when names collide."""
+        return tuple(float(a) for a in shapely.area(self._shapes)) if self.geoms else ()
+
+    @functools.cached_property
+    def _shapes(self):
+        return shapely.from_geojson(list(self.geoms))
 
 
 class CompactDeck(pdk.Deck):
@@ -114,7 +134,8 @@ def _collection(geo: Geometry, props: list[dict], raw: list[str]) -> dict:
     for g, p in zip(geo.geoms, props):
         if p is None:
             continue
-        feats.append({"type": "Feature", "geometry": f"@@g{len(raw)}@@", "properties": p})
+        shown = {k: v for k, v in p.items() if k != "s"}  # the status drives the x layer, not the tooltip
+        feats.append({"type": "Feature", "geometry": f"@@g{len(raw)}@@", "properties": shown})
         raw.append(g)
     return {"type": "FeatureCollection", "features": feats}
 
@@ -142,18 +163,23 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
             color, shown, dev = MISSING_COLOR, statuses.MISSING_STATUS.label, ""
         ref = r["reference"]
         props.append({"n": name, "w": shown, "r": "" if pd.isna(ref) else f"{fmt(ref, decimals)} ({ref_label})",
-                      "d": dev, "c": color})
-    return area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight), breaks
+                      "d": dev, "c": color, "s": status})
+    return area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight,
+                     names=len(geo.codes) <= MAX_NAMED), breaks
 
 
 def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | None = None,
               highlight: Geometry | None = None, line_color=LINE_COLOR, line_width: float = 0.5,
-              outline_width: float = 1.2, highlight_color=(20, 20, 160), highlight_width: float = 3) -> pdk.Deck:
-    """Filled areas coloured by properties.c, optional outline and highlight layers, no basemap."""
+              outline_width: float = 1.2, highlight_color=(20, 20, 160), highlight_width: float = 3,
+              names: bool = False) -> pdk.Deck:
+    """Filled areas coloured by properties.c, optional outline and highlight layers, no basemap.
+    A suppressed area (properties.s) carries an "x" on the map itself, so "geheim" does not rest on
+    its colour alone; names=True writes each area's name on the map (one gemeente's wijken)."""
     raw: list[str] = []
     layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
                         pickable=True, stroked=True, filled=True, get_fill_color="properties.c",
                         get_line_color=list(line_color), line_width_min_pixels=line_width)]
+    layers += _text_layers(geo, props, names)
     if outline is not None and outline.codes:
         layers.append(pdk.Layer("GeoJsonLayer", _collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
                                 pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
@@ -166,6 +192,56 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
                        tooltip=tooltip, raw_geoms=raw)
     deck.map_style = NO_BASEMAP_STYLE
     return deck
+
+
+# Names on the map up to this many areas (one gemeente's wijken or buurten); beyond, they only clutter.
+MAX_NAMED = 120
+
+
+def readable(labels: list[dict], zoom: float, char_px: float = 6.5, line_px: float = 14.0) -> list[dict]:
+    """The labels that fit without overlapping at the initial zoom, bigger areas first (a small wijk
+    in a crowded centre keeps its name in the tooltip and the table). Label boxes are estimated in
+    Web Mercator pixels: `char_px` per character, `line_px` high, centred below the point."""
+    world = 512 * 2 ** zoom
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for label in sorted(labels, key=lambda item: -item["size"]):
+        lon, lat = label["p"]
+        x = (lon + 180) / 360 * world
+        y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
+        half = len(label["t"]) * char_px / 2 + 2
+        box = (x - half, y + 5, x + half, y + 5 + line_px)
+        if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in placed):
+            placed.append(box)
+            kept.append(label)
+    return kept
+
+
+def _text_layers(geo: Geometry, props: list, names: bool) -> list[pdk.Layer]:
+    marks, labels = [], []
+    for (x, y), size, p in zip(geo.label_points, geo.sizes, props):
+        if p is None:
+            continue
+        if p.get("s") == "suppressed":
+            marks.append({"p": [x, y], "t": "x"})
+        if names:
+            labels.append({"p": [x, y], "t": p["n"], "size": size})
+    labels = [{"p": label["p"], "t": label["t"]} for label in readable(labels, view_for(geo).zoom)]
+    layers = []
+    if marks:
+        layers.append(pdk.Layer("TextLayer", marks, id="geheim", get_position="p", get_text="t", get_size=13,
+                                get_color=[255, 255, 255], font_weight=700, pickable=False))
+    if labels:
+        layers.append(pdk.Layer("TextLayer", labels, id="namen", get_position="p", get_text="t", get_size=11,
+                                get_color=[20, 20, 20], get_pixel_offset=[0, 12],
+                                font_family="`Liberation Sans, Arial, Helvetica, sans-serif`",
+                                # the names' own letters (é, û, ...); backquotes: pydeck passes a quoted
+                                # string on as it is, any other string (or list of them) becomes an expression
+                                character_set="`" + "".join(sorted(set("".join(label["t"] for label in labels))
+                                                                   - {"`"})) + "`",
+                                font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
+                                pickable=False))
+    return layers
 
 
 def legend_classes(breaks: list[float], published, decimals: int) -> list[tuple[list[int], str]]:

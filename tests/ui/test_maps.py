@@ -44,3 +44,37 @@ def test_legend_matches_map_colours(values):
     colours = [c for c, _ in legend]
     on_map = {tuple(maps.PALETTE[maps.class_of(v, breaks)] if breaks else maps.PALETTE[2]) for v in values}
     assert on_map == {tuple(c) for c in colours} and len(colours) == len(on_map)
+
+
+def test_names_that_would_overlap_give_way_to_the_bigger_area():
+    near = [{"p": [4.90, 52.37], "t": "Klein", "size": 1.0}, {"p": [4.9001, 52.3701], "t": "Groot", "size": 5.0},
+            {"p": [5.20, 52.10], "t": "Ver weg", "size": 0.5}]
+    kept = [label["t"] for label in maps.readable(near, zoom=10)]
+    assert kept == ["Groot", "Ver weg"]
+    # zoomed in far enough, the two close names no longer touch
+    assert len(maps.readable(near, zoom=18)) == 3
+
+
+def _square(x, y, d=0.01):
+    return ('{"type":"Polygon","coordinates":[[[%s,%s],[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]}'
+            % (x, y, x + d, y, x + d, y + d, x, y + d, x, y))
+
+
+def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
+    geo = maps.Geometry.from_shapes([("WK1", "Noord", _square(4.9, 52.4)), ("WK2", "Zuid", _square(4.9, 52.3)),
+                                     ("WK3", "Oost", _square(5.0, 52.35))])
+    table = pd.DataFrame({"area_code": ["WK1", "WK2", "WK3"], "value": [None, 4.0, 6.0],
+                          "status": ["suppressed", "published", "missing"], "reference": [5.0] * 3,
+                          "deviation": [None, -20.0, None], "sig_label": ["", "n.v.t.", ""]})
+    deck, _ = maps.choropleth(table, geo, None, unit="per 1.000", decimals=1, ref_label="Nederland")
+    layers = {layer.id: layer for layer in deck.layers}
+    marks = layers["geheim"].data
+    assert [m["t"] for m in marks] == ["x"] and geo.label_points[0] == tuple(marks[0]["p"])
+    x, y = marks[0]["p"]
+    assert 4.9 < x < 4.91 and 52.4 < y < 52.41  # inside the suppressed square
+    assert sorted(label["t"] for label in layers["namen"].data) == ["Noord", "Oost", "Zuid"]
+    many = maps.Geometry.from_shapes([(f"WK{i}", f"W{i}", _square(4 + i * 0.02, 52.0)) for i in range(maps.MAX_NAMED + 1)])
+    big = pd.DataFrame({"area_code": list(many.codes), "value": [1.0] * len(many.codes), "status": "published",
+                        "reference": 1.0, "deviation": 0.0, "sig_label": "n.v.t."})
+    deck, _ = maps.choropleth(big, many, None, unit="", decimals=1, ref_label="Nederland")
+    assert {layer.id for layer in deck.layers} == {"waarden"}  # no names on a map of many areas, no marks
