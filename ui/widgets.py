@@ -47,14 +47,19 @@ def guarded(page_fn):
 
 # A keyboard user must always see where the focus is (WCAG 2.4.7): Streamlit draws no ring on some
 # elements (expander headers, links, the dataframe's cells) and a faint one on others.
-FOCUS_CSS = """<style>
-:focus-visible { outline: 3px solid #1d4f91 !important; outline-offset: 2px !important; }
-</style>"""
+FOCUS_CSS = ":focus-visible { outline: 3px solid #1d4f91 !important; outline-offset: 2px !important; }"
+# A printed page (the profile for a meeting) holds the figures, not the app around them.
+PRINT_CSS = """@media print {
+  [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stHeader],
+  [data-testid=stToolbar], [data-testid=stSelectbox], [data-testid=stMultiSelect],
+  [data-testid=stButton], [data-testid=stDownloadButton], [data-testid=stCheckbox] { display: none !important; }
+  [data-testid=stMain] { margin-left: 0 !important; }
+}"""
 
 
 def page_styles() -> None:
     """Styles every page needs; app.py calls this once per run, before the page."""
-    st.html(FOCUS_CSS)
+    st.html(f"<style>{FOCUS_CSS}\n{PRINT_CSS}</style>")
 
 
 def demo_banner(is_demo: bool) -> None:

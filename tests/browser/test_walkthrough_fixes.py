@@ -156,3 +156,19 @@ def test_empty_gemeente_choice_reads_dutch(page, app_server):
     expect(box.locator("input")).to_have_attribute("placeholder", "Kies een of meer gemeenten")
     assert "Choose" not in box.inner_text()
     box.screenshot(path=str(_shot("multiselect_placeholder")))
+
+
+def test_printed_profile_holds_the_figures_not_the_app(page, app_server):
+    """Issue 13.20: print preview of the profile showed the sidebar, the widgets and the buttons."""
+    goto(page, app_server, "/profiel?gemeente=GM0599", 90_000)
+    page.get_by_role("heading", name="Profiel van Rotterdam").wait_for()
+    page.locator("[data-testid=stDownloadButton]").first.wait_for(timeout=60_000)
+    screen = {sel: page.locator(sel).first.is_visible() for sel in
+              ("[data-testid=stSidebar]", "[data-testid=stSelectbox]", "[data-testid=stDownloadButton]")}
+    assert all(screen.values()), screen  # on screen they are there: the check below can fail
+    page.emulate_media(media="print")
+    printed = {sel: page.locator(sel).first.is_visible() for sel in screen}
+    assert not any(printed.values()), printed
+    assert page.get_by_role("heading", name="Profiel van Rotterdam").is_visible()
+    assert page.get_by_role("heading", name="Opvallend").is_visible()
+    page.screenshot(path=str(_shot("profiel_print")))
