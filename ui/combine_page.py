@@ -190,8 +190,8 @@ def render() -> None:
     with c5:
         year = st.selectbox("Jaar", years, key=K + "year")
     with c7:  # first: which scopes exist depends on the gemeente
-        gemeente = st.selectbox("Gemeente", list(labels), key=K + "gemeente", format_func=labels.get,
-                                help="Bij 'alle gemeenten/wijken' wordt deze gemeente gemarkeerd.")
+        gemeente = widgets.gemeente_select("Gemeente", labels, K + "gemeente",
+                                           help="Bij 'alle gemeenten/wijken' wordt deze gemeente gemarkeerd.")
     state.set_shared_gemeente(gemeente)
     if "buurt" not in cache.sub_levels(v, gemeente):
         scopes = [s for s in scopes if s != "gemeente_buurten"]

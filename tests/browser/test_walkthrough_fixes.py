@@ -129,7 +129,7 @@ def _type_and_enter(page, box, text: str) -> None:
 
 # Home is opened at "/": a later visit to "/home" on the same server showed Streamlit's "Page not found"
 # dialog (the default page is served at the root), which makes the page inert.
-@pytest.mark.parametrize("path, label", [("/", "Zoek uw gemeente"), ("/drugs", "Gemeente")])
+@pytest.mark.parametrize("path, label", [("/", "Zoek uw gemeente"), ("/drugs", "Gemeente"), ("/combine", "Gemeente")])
 def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
     """Issue 13.13: "Den Haag", "Den Bosch", "Sudwest" (no accents) and "GM0599" found nothing."""
     from playwright.sync_api import expect
