@@ -34,7 +34,9 @@ woningen, drugsverdachten met delict elders niet meer dan de drugsverdachten, jo
 jongeren; een omzet is 0 waar 0 vestigingen zijn). Een geheime cel is beschermd als dat bereik minstens zo breed
 is als de parameter *beschermingsinterval* hieronder (voor een primair geheime cel; een secundaire cel mag
 niet exact af te leiden zijn), of als het alle waarden omvat die de publieke grens toelaat (bijvoorbeeld 0 tot
-en met 4 bij een gepubliceerde noemer van 4: breder kan niet).
+en met 4 bij een gepubliceerde noemer van 4: breder kan niet). Voor een cel die begrensd wordt door een
+eveneens geheime cel (drugsverdachten met delict elders onder de drugsverdachten van hetzelfde gebied) is die
+grens de grootste waarde die de begrenzende cel kan hebben: breder dan de begrenzende cel kan de begrensde niet zijn.
 
 **Afgeleide cijfers.** Totalen die de app zelf uitrekent (per klasse, voor een selectie, "rest van", een
 verhouding zoals transacties per kapper) komen alleen uit gepubliceerde cellen: één getal als die het
