@@ -185,7 +185,7 @@ def render() -> None:
     if not scopes:
         st.warning("Deze twee indicatoren hebben geen gemeenschappelijk gebiedsniveau.")
         return
-    c5, c6, c7 = st.columns([1, 2, 3])
+    c5, c6, c7 = st.columns([3, 4, 5])  # the year box needs ~110 px for "2024" at 800 px (showed "202")
     _keep_valid(K + "year", years, max(years))
     with c5:
         year = st.selectbox("Jaar", years, key=K + "year")

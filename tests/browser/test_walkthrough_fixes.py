@@ -172,3 +172,24 @@ def test_printed_profile_holds_the_figures_not_the_app(page, app_server):
     assert page.get_by_role("heading", name="Profiel van Rotterdam").is_visible()
     assert page.get_by_role("heading", name="Opvallend").is_visible()
     page.screenshot(path=str(_shot("profiel_print")))
+
+
+def test_year_box_is_not_cut_off_at_800_px(browser, app_server):
+    """Issue 13.19: at 800 px the combine page's Jaar box showed "202"."""
+    ctx = browser.new_context(viewport={"width": 800, "height": 1000})
+    try:
+        page = ctx.new_page()
+        goto(page, app_server, "/combine", 90_000)
+        box = page.get_by_role("combobox", name="Jaar")
+        box.wait_for()
+        # The year is cut off when its text runs into the box's open/close arrow (or past the input).
+        ends = box.evaluate("""el => { const c = document.createElement('canvas').getContext('2d');
+            const s = getComputedStyle(el); c.font = s.font;
+            const r = el.getBoundingClientRect();
+            const arrow = el.closest('[data-testid=stSelectbox]').querySelector('svg').getBoundingClientRect();
+            return [r.left + parseFloat(s.paddingLeft) + c.measureText(el.value).width,
+                    Math.min(arrow.left, r.right)]; }""")
+        assert box.input_value() == "2024" and ends[0] <= ends[1], ends
+        box.screenshot(path=str(_shot("combine_year_800")))
+    finally:
+        ctx.close()
