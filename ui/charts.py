@@ -35,7 +35,7 @@ def trend_frame(trend: pd.DataFrame, area_name: str, ref_label: str, decimals: i
             segment += 1
         rows.append({"jaar": str(int(y)), "reeks": area_name, "waarde": float(v) if ok else None,
                      "status": "gepubliceerd" if ok else statuses.of(s).label,
-                     "segment": f"a{segment}", "tekst": fmt(v, decimals) if ok else ("x" if s == "suppressed" else ".")})
+                     "segment": f"a{segment}", "tekst": statuses.cell_text(v, s, decimals)})
     for y, r in zip(trend["year"], trend["reference"]):
         ok = pd.notna(r)
         rows.append({"jaar": str(int(y)), "reeks": REF_PREFIX + ref_label, "waarde": float(r) if ok else None,

@@ -129,12 +129,13 @@ def bivariate_deck(frame: pd.DataFrame, geo: maps.Geometry, ix, iy, brushed: set
         label = {combine.GEHEIM: statuses.SUPPRESSED_STATUS.label,
                  combine.ONTBREEKT: statuses.MISSING_STATUS.label}.get(k, f"X {k[0]}/3, Y {k[2]}/3")
         props.append({"n": name, "wx": _value_text(r["x"], r["x_status"], ix), "wy": _value_text(r["y"], r["y_status"], iy),
-                      "k": label, "c": color, "s": "suppressed" if k == combine.GEHEIM else ""})
+                      "k": label, "c": color})
     highlight = None
     if brushed:
         highlight = maps.Geometry.from_shapes([(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms)
                                                if c in brushed])
-    return maps.area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight,
+    hidden = [code in rows and rows[code]["klasse"] == combine.GEHEIM for code in geo.codes]
+    return maps.area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight, hidden=hidden,
                           line_color=[200, 200, 200], line_width=0.4, outline_width=1.0,
                           highlight_color=BRUSH_COLOR, highlight_width=2.5, names=names and len(geo.codes) <= maps.MAX_NAMED)
 

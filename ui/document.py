@@ -19,8 +19,10 @@ class DutchDocument:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # Ask for the plain body: a gzipped page cannot be rewritten (HTML is a few kB, never large).
-        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]}
+        if "." not in scope.get("path", "").rsplit("/", 1)[-1]:
+            # A page (/, /drugs, ...), not a file: ask for the plain body, since a gzipped page cannot be
+            # rewritten (HTML is a few kB). Files and API answers keep their compression.
+            scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]}
         start: dict = {}
         chunks: list[bytes] = []
 

@@ -134,8 +134,7 @@ def _collection(geo: Geometry, props: list[dict], raw: list[str]) -> dict:
     for g, p in zip(geo.geoms, props):
         if p is None:
             continue
-        shown = {k: v for k, v in p.items() if k != "s"}  # the status drives the x layer, not the tooltip
-        feats.append({"type": "Feature", "geometry": f"@@g{len(raw)}@@", "properties": shown})
+        feats.append({"type": "Feature", "geometry": f"@@g{len(raw)}@@", "properties": p})
         raw.append(g)
     return {"type": "FeatureCollection", "features": feats}
 
@@ -163,23 +162,24 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
             color, shown, dev = MISSING_COLOR, statuses.MISSING_STATUS.label, ""
         ref = r["reference"]
         props.append({"n": name, "w": shown, "r": "" if pd.isna(ref) else f"{fmt(ref, decimals)} ({ref_label})",
-                      "d": dev, "c": color, "s": status})
-    return area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight,
+                      "d": dev, "c": color})
+    hidden = [code in rows and rows[code]["status"] == "suppressed" for code in geo.codes]
+    return area_deck(geo, props, tooltip=TOOLTIP, outline=outline, highlight=highlight, hidden=hidden,
                      names=len(geo.codes) <= MAX_NAMED), breaks
 
 
 def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | None = None,
               highlight: Geometry | None = None, line_color=LINE_COLOR, line_width: float = 0.5,
               outline_width: float = 1.2, highlight_color=(20, 20, 160), highlight_width: float = 3,
-              names: bool = False) -> pdk.Deck:
+              hidden: list[bool] | None = None, names: bool = False) -> pdk.Deck:
     """Filled areas coloured by properties.c, optional outline and highlight layers, no basemap.
-    A suppressed area (properties.s) carries an "x" on the map itself, so "geheim" does not rest on
-    its colour alone; names=True writes each area's name on the map (one gemeente's wijken)."""
+    A suppressed area (`hidden`, aligned with geo) carries an "x" on the map itself, so "geheim" does
+    not rest on its colour alone; names=True writes each area's name on the map (one gemeente's wijken)."""
     raw: list[str] = []
     layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
                         pickable=True, stroked=True, filled=True, get_fill_color="properties.c",
                         get_line_color=list(line_color), line_width_min_pixels=line_width)]
-    layers += _text_layers(geo, props, names)
+    layers += _text_layers(geo, props, hidden or [False] * len(props), names)
     if outline is not None and outline.codes:
         layers.append(pdk.Layer("GeoJsonLayer", _collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
                                 pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
@@ -217,12 +217,12 @@ def readable(labels: list[dict], zoom: float, char_px: float = 6.5, line_px: flo
     return kept
 
 
-def _text_layers(geo: Geometry, props: list, names: bool) -> list[pdk.Layer]:
+def _text_layers(geo: Geometry, props: list, hidden: list[bool], names: bool) -> list[pdk.Layer]:
     marks, labels = [], []
-    for (x, y), size, p in zip(geo.label_points, geo.sizes, props):
+    for (x, y), size, p, secret in zip(geo.label_points, geo.sizes, props, hidden):
         if p is None:
             continue
-        if p.get("s") == "suppressed":
+        if secret:
             marks.append({"p": [x, y], "t": "x"})
         if names:
             labels.append({"p": [x, y], "t": p["n"], "size": size})

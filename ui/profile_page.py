@@ -75,8 +75,7 @@ def neighbour_table(table: pd.DataFrame, gemeente: str, row) -> pd.DataFrame:
     ordered = pd.concat([table[table["area_code"] == gemeente], table[table["area_code"] != gemeente]
                          .sort_values("name")])
     return pd.DataFrame({"Gemeente": ordered["name"].to_numpy(),
-                         f"{row.label} ({row.year})": [numbers.fmt(v, row.decimals) if s == "published" else
-                                                      statuses.of(s).symbol for v, s in
+                         f"{row.label} ({row.year})": [statuses.cell_text(v, s, row.decimals) for v, s in
                                                       zip(ordered["value"], ordered["status"])],
                          "Rol": ["gekozen gemeente" if c == gemeente else "buurgemeente" for c in ordered["area_code"]]})
 
@@ -118,7 +117,7 @@ def wijk_chart(trends: pd.DataFrame) -> alt.Chart:
     f = trends.copy()
     f["jaar"] = f["year"].astype(str)
     f["waarde"] = [float(v) if s == "published" and pd.notna(v) else None for v, s in zip(f["value"], f["status"])]
-    f["tekst"] = [prof.fmt(v, int(d)) if s == "published" and pd.notna(v) else ("x" if s == "suppressed" else ".")
+    f["tekst"] = [statuses.cell_text(v, s, int(d))
                   for v, s, d in zip(f["value"], f["status"], f["decimals"])]
     f = f[["wijk", "jaar", "waarde", "tekst", "status"]]
     base = alt.Chart().encode(x=alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)))

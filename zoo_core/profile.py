@@ -297,7 +297,7 @@ def wijk_years_table(trends: pd.DataFrame) -> pd.DataFrame:
     """One indicator's wijk sparklines as a table: a row per wijk, a column per year (x, . as in the chart)."""
     if trends.empty:
         return pd.DataFrame(columns=["Wijk"])
-    texts = trends.assign(tekst=[_cell_text(v, s, d) for v, s, d in
+    texts = trends.assign(tekst=[statuses.cell_text(v, s, int(d)) for v, s, d in
                                  zip(trends["value"], trends["status"], trends["decimals"])],
                           jaar=trends["year"].astype(str))
     wide = texts.pivot_table(index=["wijk", "area_code"], columns="jaar", values="tekst", aggfunc="first", sort=False)
@@ -306,20 +306,13 @@ def wijk_years_table(trends: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def _cell_text(v, s, d) -> str:
-    if s == "suppressed":
-        return "x"
-    if s != "published" or v is None or pd.isna(v):
-        return "."
-    return fmt(v, int(d))
-
-
 def wijk_table(trends: pd.DataFrame) -> pd.DataFrame:
     """Latest-year value per wijk (rows) and notable indicator (columns), as text: x for suppressed."""
     if trends.empty:
         return pd.DataFrame(columns=["Wijk", "Code"])
     last = trends[trends["year"] == trends.groupby("key")["year"].transform("max")]
-    last = last.assign(tekst=[_cell_text(v, s, d) for v, s, d in zip(last["value"], last["status"], last["decimals"])])
+    last = last.assign(tekst=[statuses.cell_text(v, s, int(d)) for v, s, d in
+                              zip(last["value"], last["status"], last["decimals"])])
     last = last.assign(kolom=last["indicator"] + " (" + last["year"].astype(str) + ")")
     wide = last.pivot_table(index=["area_code", "wijk"], columns="kolom", values="tekst", aggfunc="first", sort=False)
     wide = wide.reset_index().rename(columns={"wijk": "Wijk", "area_code": "Code"})

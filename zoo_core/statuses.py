@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .numbers import fmt
+
 PUBLISHED = "published"
 SUPPRESSED = "suppressed"
 MISSING = "missing"
@@ -43,3 +45,9 @@ STATUS_OF_SYMBOL = {"x": SUPPRESSED, ".": MISSING}
 def of(code: str) -> Status:
     """The Status of an unpublished cell (anything unknown reads as missing)."""
     return _STATUSES.get(code, MISSING_STATUS)
+
+
+def cell_text(value, status: str, decimals: int) -> str:
+    """One cell as a compact table or chart label writes it: the number in Dutch notation, else its
+    CBS symbol (x geheim, . geen waarde; a published cell without a value is '.')."""
+    return (fmt(value, decimals) if status == PUBLISHED else "") or of(status).symbol
