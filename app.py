@@ -13,7 +13,7 @@ page_styles()
 require_login()  # no-op unless login is switched on (see ui/auth.py, deploy/README.md)
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
     st.Page("pages/vastgoed.py", title="Misbruik van vastgoed", url_path="vastgoed"),
     st.Page("pages/drugs.py", title="Drugsproblematiek", url_path="drugs"),
     st.Page("pages/transacties.py", title="Verdachte transacties", url_path="transacties"),

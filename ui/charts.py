@@ -9,13 +9,17 @@ from zoo_core import statuses
 
 
 REF_PREFIX = "Referentie: "
+TEXT_COLOR = "#14161c"  # the theme's text colour: axis and legend text at >= 4.5:1 like the page (WCAG 1.4.3)
 
 
 def described(chart, text: str):
     """A chart a screen reader can name (WCAG 1.1.1): `text` becomes the SVG's aria-label, and the
     marks leave the accessibility tree (hundreds of unnamed "graphics-symbol"s say nothing). The
-    values themselves are in the table each page shows next to the chart."""
-    return chart.properties(description=text).configure(aria=False).configure_mark(aria=False)
+    values themselves are in the table each page shows next to the chart. Axis and legend text take the
+    page's text colour: Streamlit's chart theme greys them to about 3:1."""
+    return (chart.properties(description=text).configure(aria=False).configure_mark(aria=False)
+            .configure_axis(labelColor=TEXT_COLOR, titleColor=TEXT_COLOR)
+            .configure_legend(labelColor=TEXT_COLOR, titleColor=TEXT_COLOR))
 
 
 def trend_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,8 @@ Only published values are put into chart data, map layers, tables and the export
 """
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -17,7 +19,14 @@ from ui.charts import described
 
 K = "profiel"
 GROUPS = list(reference.GEMEENTE_LEVEL_GROUPS)
-ROW_H = 17
+SHAPES = {"hoger_998": "triangle-up", "hoger_95": "triangle-up", "geen": "circle",
+          "lager_95": "triangle-down", "lager_998": "triangle-down", "nvt": "square"}
+ROW_H = 34              # px per indicator: a line of text and a line with the dot
+NAME_OFFSET = 0.42      # the name line sits this many rows above its dot
+VALUE_ROOM = 170        # px kept free for the value at the end of the dot line
+SPARK_ROW_H = 30        # px per wijk in the sparklines
+SPARK_HALF = 0.36       # a sparkline spans this many rows above and below its row's centre
+SPARK_VALUE_ROOM = 96   # px kept free for the latest value at the end of a sparkline row
 
 
 def k(name: str) -> str:
@@ -80,59 +89,120 @@ def neighbour_table(table: pd.DataFrame, gemeente: str, row) -> pd.DataFrame:
                          "Rol": ["gekozen gemeente" if c == gemeente else "buurgemeente" for c in ordered["area_code"]]})
 
 
-def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.HConcatChart:
-    order = list(frame["indicator"])
-    height = ROW_H * len(frame)
-    y = alt.Y("indicator:N", sort=order, title=None, axis=alt.Axis(labelLimit=340))
+def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.LayerChart:
+    """One row per indicator: its name and value on a line, the dot (and 95%-interval) below it.
+
+    The chart takes the container's width, so it reflows from a wide screen down to 320 px (WCAG 1.4.10):
+    names and values are text marks above the dots, not axis labels of fixed width beside them. A name
+    that does not fit next to its value ends in an ellipsis; the tooltip and the table have it whole.
+    """
+    f = frame.assign(rij=range(len(frame)))
+    f["rij_tekst"] = f["rij"] - NAME_OFFSET
+    domain = [len(f) - 0.5, -0.75]
+    y = alt.Y("rij:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    y_text = alt.Y("rij_tekst:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
     sig_domain = [stats.SIG_LABELS[key] for key, _ in LEGEND]
-    color = alt.Color("significantie:N", title="Significantie", scale=alt.Scale(
-        domain=sig_domain, range=[COLORS[key] for key, _ in LEGEND]), legend=alt.Legend(orient="bottom", columns=3))
-    xscale = alt.Scale(type="log", domain=[X_MIN, X_MAX], clamp=True)
-    shown = frame[frame["x"].notna()]
-    base = alt.Chart(shown).encode(y=y)
-    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#333", strokeWidth=1.5).encode(
-        x=alt.X("x:Q", scale=xscale))
-    ci = base.transform_filter(alt.datum.lo != None).mark_rule(color="#444", strokeWidth=1.5).encode(  # noqa: E711
-        x=alt.X("lo:Q", scale=xscale), x2="hi:Q")
+    color = alt.Color("significantie:N", scale=alt.Scale(domain=sig_domain, range=[COLORS[key] for key, _ in LEGEND]),
+                      legend=None)
+    shape = alt.Shape("significantie:N", scale=alt.Scale(domain=sig_domain, range=[SHAPES[key] for key, _ in LEGEND]),
+                      legend=None)
+    # The dots use the width left of the values; at 320 px that is still about half the chart.
+    xscale = alt.Scale(type="log", domain=[X_MIN, X_MAX], clamp=True,
+                       range=[0, alt.expr(f"width - min({VALUE_ROOM}, width * 0.45)")])
     tooltip = [alt.Tooltip("thema:N", title="Thema"), alt.Tooltip("indicator:N", title="Indicator"),
                alt.Tooltip("jaar:N", title="Jaar"), alt.Tooltip("tekst:N", title="Waarde"),
                alt.Tooltip("referentie:N", title=f"Referentie ({group_label})"),
                alt.Tooltip("index:Q", title="Index (referentie = 100)"),
                alt.Tooltip("significantie:N", title="Significantie")]
-    dots = base.mark_point(filled=True, size=70, stroke="#333", strokeWidth=1, opacity=1).encode(
-        x=alt.X("x:Q", scale=xscale, title=f"Index (referentie = 100, log-schaal; afgekapt op {int(X_MIN)}–{int(X_MAX)})",
-                axis=alt.Axis(values=[25, 50, 75, 100, 150, 200, 400], orient="top")),
-        color=color, tooltip=tooltip)
-    left = alt.layer(rule, ci, dots).properties(width=520, height=height)
-    text = alt.Chart(frame).mark_text(align="left", fontSize=11).encode(
-        y=alt.Y("indicator:N", sort=order, axis=None), text="tekst:N",
-        color=alt.condition(alt.datum.status == "gepubliceerd", alt.value("#222"), alt.value("#7a3d00")),
-        tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("status:N", title="Status")],
-    ).properties(width=170, height=height, title=alt.TitleParams("Waarde", anchor="start", fontSize=11))
-    return alt.hconcat(left, text, spacing=6).resolve_scale(y="shared")
+    shown = alt.Chart(f[f["x"].notna()]).encode(y=y)
+    # The reference line is drawn per row, so it does not run through the names above the dots.
+    rule = alt.Chart(f).transform_calculate(boven=alt.datum.rij - 0.25, onder=alt.datum.rij + 0.25).mark_rule(
+        color="#333", strokeWidth=1.5).encode(x=alt.datum(100.0, scale=xscale), y=alt.Y("boven:Q", axis=None,
+        scale=alt.Scale(domain=domain, nice=False, zero=False)), y2="onder:Q")
+    ci = shown.transform_filter(alt.datum.lo != None).mark_rule(color="#444", strokeWidth=1.5).encode(  # noqa: E711
+        x=alt.X("lo:Q", scale=xscale), x2="hi:Q")
+    dots = shown.mark_point(filled=True, size=70, stroke="#333", strokeWidth=1, opacity=1).encode(
+        x=alt.X("x:Q", scale=xscale, title=["Index (referentie = 100, log-schaal;", f"afgekapt op {int(X_MIN)}–{int(X_MAX)})"],
+                axis=alt.Axis(values=[25, 50, 100, 200, 400], orient="top", grid=True, gridColor="#ececec",
+                              titleAnchor="start", titleAlign="left", titleFontWeight="normal")),
+        color=color, shape=shape, tooltip=tooltip)
+    rows = alt.Chart(f)
+    names = rows.mark_text(align="left", baseline="middle", fontSize=12, color="#14161c",
+                           limit=alt.expr("width")).encode(
+        x=alt.value(0), y=y_text, text="indicator:N", tooltip=tooltip)
+    values = rows.mark_text(align="right", baseline="middle", fontSize=12).encode(
+        x=alt.value("width"), y=y, text="tekst:N", tooltip=tooltip,
+        color=alt.condition(alt.datum.status == "gepubliceerd", alt.value("#14161c"), alt.value("#7a3d00")))
+    return alt.layer(rule, ci, dots, names, values).properties(width="container", height=ROW_H * len(f))
 
 
-def wijk_chart(trends: pd.DataFrame) -> alt.Chart:
-    """Small multiples: one sparkline per wijk; suppressed years are an x above the year, never 0."""
-    f = trends.copy()
-    f["jaar"] = f["year"].astype(str)
-    f["waarde"] = [float(v) if s == "published" and pd.notna(v) else None for v, s in zip(f["value"], f["status"])]
-    f["tekst"] = [statuses.cell_text(v, s, int(d))
-                  for v, s, d in zip(f["value"], f["status"], f["decimals"])]
-    f = f[["wijk", "jaar", "waarde", "tekst", "status"]]
-    base = alt.Chart().encode(x=alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)))
-    valid = alt.datum.waarde != None  # noqa: E711 - Vega expression
-    line = base.transform_filter(valid).mark_line(point=alt.OverlayMarkDef(size=14), color="#c0392b").encode(
-        y=alt.Y("waarde:Q", title=None, axis=alt.Axis(labelFontSize=8, tickCount=3)),
-        tooltip=[alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("jaar:O", title="Jaar"),
-                 alt.Tooltip("tekst:N", title="Waarde")])
-    gaps = base.transform_filter(~valid).mark_text(fontSize=11, fontWeight="bold", color="#7a3d00").encode(
-        y=alt.value(8), text="tekst:N",
-        tooltip=[alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("jaar:O", title="Jaar"),
-                 alt.Tooltip("tekst:N", title="Waarde")])
-    return alt.layer(line, gaps, data=f).properties(width=150, height=60).facet(
-        facet=alt.Facet("wijk:N", title=None, header=alt.Header(labelFontSize=10, labelLimit=150)), columns=5,
-    ).resolve_scale(y="independent")
+def significance_legend() -> str:
+    """The dot chart's legend as HTML (the chart itself has none, so it cannot be cut off at any width).
+    Direction is in the shape as well as the colour, so it does not rest on colour alone (WCAG 1.4.1)."""
+    points = {"triangle-up": "7,1 13,12 1,12", "triangle-down": "1,2 13,2 7,13", "circle": None, "square": "2,2 12,2 12,12 2,12"}
+    items = []
+    for key, label in LEGEND:
+        form = points[SHAPES[key]]
+        mark = (f'<circle cx="7" cy="7" r="5.5" fill="{COLORS[key]}" stroke="#333"/>' if form is None
+                else f'<polygon points="{form}" fill="{COLORS[key]}" stroke="#333"/>')
+        items.append(f'<span style="white-space:nowrap;margin-right:1.2em"><svg width="14" height="14" aria-hidden="true" '
+                     f'style="vertical-align:-2px;margin-right:4px">{mark}</svg>{html.escape(label)}</span>')
+    return '<div style="font-size:0.9rem;line-height:1.8">Significantie: ' + " ".join(items) + "</div>"
+
+
+def sparkline_frame(trends: pd.DataFrame) -> pd.DataFrame:
+    """One indicator's wijk series laid out as rows: `rij` per wijk, `y` the value scaled into its row
+    (each wijk to its own lowest..highest published value), `deel` a run of consecutive published years.
+
+    A suppressed or missing year ends a run, so the line is broken there rather than drawn across it.
+    """
+    f = trends.sort_values(["area_code", "year"], kind="stable").copy()
+    order = list(dict.fromkeys(trends["area_code"]))
+    f["rij"] = f["area_code"].map({code: i for i, code in enumerate(order)})
+    f["jaar"] = f["year"].astype(int)
+    published = (f["status"] == "published") & f["value"].notna()
+    f["tekst"] = [statuses.cell_text(v, s, int(d)) for v, s, d in zip(f["value"], f["status"], f["decimals"])]
+    lowest = f["value"].where(published).groupby(f["area_code"]).transform("min")
+    highest = f["value"].where(published).groupby(f["area_code"]).transform("max")
+    span = (highest - lowest).where(highest > lowest)
+    share = ((f["value"] - lowest) / span).fillna(0.5)
+    f["y"] = (f["rij"] + SPARK_HALF - 2 * SPARK_HALF * share).where(published)
+    breaks = (~published).astype(int).groupby(f["area_code"]).cumsum()
+    f["deel"] = f["area_code"] + "-" + breaks.astype(str)
+    f["gepubliceerd"] = published
+    return f[["rij", "wijk", "jaar", "y", "tekst", "deel", "gepubliceerd"]].sort_values(["rij", "jaar"])
+
+
+def wijk_chart(trends: pd.DataFrame) -> alt.LayerChart:
+    """A sparkline per wijk, one row each: name, line over the years, latest value. The chart takes the
+    container's width (reflow); a suppressed year is an x on the row, never 0, and breaks the line."""
+    f = sparkline_frame(trends)
+    years = sorted(f["jaar"].unique())
+    domain = [len(f["rij"].unique()) - 0.5, -1.1]
+    x = alt.X("jaar:Q", title=None, scale=alt.Scale(domain=[years[0], years[-1]], nice=False, zero=False,
+                                                  range=[alt.expr("width * 0.42"), alt.expr(f"width - {SPARK_VALUE_ROOM}")]),
+              axis=alt.Axis(values=years, format="d", orient="top", grid=True, gridColor="#eeeeee",
+                            domain=False, ticks=False))
+    tooltip = [alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("jaar:Q", title="Jaar", format="d"),
+               alt.Tooltip("tekst:N", title="Waarde")]
+    rows = alt.Y("rij:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    line_y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    base = alt.Chart(f)
+    published = base.transform_filter(alt.datum.gepubliceerd)
+    line = published.mark_line(color="#c0392b", strokeWidth=2).encode(x=x, y=line_y, detail="deel:N")
+    points = published.mark_point(filled=True, size=22, color="#c0392b", opacity=1).encode(x=x, y=line_y,
+                                                                                           tooltip=tooltip)
+    gaps = base.transform_filter(~alt.datum.gepubliceerd).mark_text(
+        fontSize=12, fontWeight="bold", color="#7a3d00").encode(x=x, y=rows, text="tekst:N", tooltip=tooltip)
+    first = base.transform_filter(alt.datum.jaar == years[0])
+    names = first.mark_text(align="left", baseline="middle", fontSize=12, color="#14161c",
+                            limit=alt.expr("width * 0.42 - 12")).encode(
+        x=alt.value(0), y=rows, text="wijk:N", tooltip=[alt.Tooltip("wijk:N", title="Wijk")])
+    last = base.transform_filter(alt.datum.jaar == years[-1]).mark_text(
+        align="right", baseline="middle", fontSize=12, color="#14161c").encode(
+        x=alt.value("width"), y=rows, text="tekst:N", tooltip=tooltip)
+    return alt.layer(line, points, gaps, names, last).properties(
+        width="container", height=SPARK_ROW_H * len(f["rij"].unique()))
 
 
 def neighbour_map(v: str, p: prof.Profile, ref_code: str, picked: tuple[str, ...]):
@@ -200,7 +270,8 @@ def render() -> None:
     st.altair_chart(described(dot_chart(dots, p.group.label),
                               f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van "
                               f"{p.group.label} (100 = gelijk). De waarden staan in de tabel bij de grafiek."),
-                    width="content")
+                    width="stretch")
+    st.markdown(significance_legend(), unsafe_allow_html=True)
     with st.expander("De grafiek als tabel"):
         st.dataframe(dot_table(dots, p.group.label), hide_index=True, width="stretch", placeholder="")
     sup = p.suppressed
@@ -231,8 +302,10 @@ def render() -> None:
         chosen = trends[trends["key"] == key]
         st.altair_chart(described(wijk_chart(chosen), f"Kleine lijngrafieken: {names[key]} per wijk van "
                                   f"{p.name} per jaar. De waarden staan in de tabel bij de grafiek."),
-                        width="content")
-        st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
+                        width="stretch")
+        st.caption("Per wijk een lijn over de jaren, geschaald van de laagste tot de hoogste gepubliceerde waarde "
+                   "van die wijk; rechts de laatste waarde. x = geheim (onderdrukt), . = geen waarde; de lijn is daar "
+                   "onderbroken.")
         with st.expander("De grafiek als tabel"):
             st.dataframe(prof.wijk_years_table(chosen), hide_index=True, width="stretch", placeholder="")
 

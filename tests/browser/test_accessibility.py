@@ -155,6 +155,59 @@ def test_every_chart_and_map_has_a_text_alternative(browser, app_server, path, a
             assert charts.nth(i).locator("[role=graphics-symbol]:not([aria-label])").count() == 0
 
 
+SIDEWAYS = """() => {
+  const main = document.querySelector('[data-testid=stMain]'), doc = document.scrollingElement;
+  return {main: [main.scrollWidth, main.clientWidth], page: [doc.scrollWidth, doc.clientWidth]};
+}"""
+
+
+@pytest.mark.parametrize("width", (320, 640))  # a 1280 px screen at 400 % and at 200 % zoom
+def test_every_page_reflows_without_sideways_scrolling(browser, app_server, width):
+    """WCAG 1.4.10: nothing makes the page (or its main column) scroll sideways. Tables and maps may
+    scroll inside their own frame; that is allowed and does not count here."""
+    wide = []
+    with _view(browser, width) as page:
+        for path in URL_PATHS + ["profiel?gemeente=GM0363"]:
+            _settled(page, app_server, "/" + path)
+            sizes = page.evaluate(SIDEWAYS)
+            if any(scroll > client + 1 for scroll, client in sizes.values()):
+                wide.append((path, sizes))
+    with _view(browser, width) as page:  # to look at: the profile's charts, on a screen tall enough to hold them
+        page.set_viewport_size({"width": width, "height": 3200})
+        _settled(page, app_server, "/profiel?gemeente=GM0363")
+        page.locator(".vega-embed svg").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / f"a11y_reflow_profiel_{width}.png"))
+    assert not wide, f"sideways scrolling at {width} px: {wide}"
+
+
+CHART_TEXT_CONTRAST = """() => {
+  const lum = c => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const rgb = s => (s.match(/\\d+(\\.\\d+)?/g) || []).slice(0, 3).map(Number);
+  const low = [];
+  for (const t of document.querySelectorAll('.vega-embed svg text')) {
+    if (!t.textContent.trim()) continue;
+    const [r, g, b] = rgb(getComputedStyle(t).fill);
+    const L = 0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b);
+    const ratio = 1.05 / (L + 0.05);  // against the white page
+    if (ratio < 4.5) low.push([t.textContent.trim().slice(0, 30), getComputedStyle(t).fill, ratio.toFixed(2)]);
+  }
+  return {n: document.querySelectorAll('.vega-embed svg text').length, low};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/drugs", "/profiel?gemeente=GM0599"])
+def test_chart_text_has_contrast(browser, app_server, path):
+    """WCAG 1.4.3 for the text inside charts (axe does not look inside SVG): axis labels, titles, the
+    values and names written in the chart, all at >= 4.5:1 on white."""
+    with _view(browser, 1440) as page:
+        _settled(page, app_server, path)
+        page.locator(".vega-embed svg text").first.wait_for(timeout=30_000)
+        found = page.evaluate(CHART_TEXT_CONTRAST)
+        assert found["n"] >= 10, found
+        assert not found["low"], found["low"][:10]
+
+
 def test_profile_report_has_no_serious_violations(browser, app_server):
     with _view(browser, 1440) as page:
         _settled(page, app_server, "/profiel?gemeente=GM0599")

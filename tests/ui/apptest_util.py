@@ -36,15 +36,18 @@ def vega(at: AppTest) -> list:
     return list(at.get("vega_lite_chart")) + list(at.get("arrow_vega_lite_chart"))
 
 
-def vega_text(at: AppTest) -> str:
-    """Spec plus every dataset (decoded from Arrow) of the page's Vega-Lite charts."""
+def vega_frames(element) -> list:
+    """The datasets of one Vega-Lite chart element, decoded from Arrow."""
     import pyarrow as pa
+    return [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in element.proto.datasets]
+
+
+def vega_text(at: AppTest) -> str:
+    """Spec plus every dataset of the page's Vega-Lite charts."""
     parts = []
     for el in vega(at):
         parts.append(el.proto.spec)
-        for ds in el.proto.datasets:
-            table = pa.ipc.open_stream(ds.data.data).read_all()
-            parts.append(table.to_pandas().to_csv())
+        parts += [frame.to_csv() for frame in vega_frames(el)]
     return "\n".join(parts)
 
 

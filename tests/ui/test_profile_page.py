@@ -2,12 +2,14 @@
 import json
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 from zoo_core import profile as prof
 from zoo_core.queries import Release
 
-from .apptest_util import all_text, deck_features, decks, open_page, vega, vega_text
+from .apptest_util import all_text, deck_features, decks, open_page, vega, vega_frames, vega_text
 
 MARK = "987654"
 
@@ -22,8 +24,8 @@ def test_profile_renders_everything(monkeypatch, downloads):
     text = all_text(at)
     assert "Opvallend" in text and "signaal" in text and "Significant" in text
     specs = [json.loads(el.proto.spec) for el in vega(at)]
-    assert len(specs) == 2  # dot chart + wijk small multiples
-    assert "hconcat" in specs[0] and "facet" in specs[1]
+    assert len(specs) == 2  # dot chart + wijk sparklines, both as wide as their container (reflow)
+    assert all(spec["width"] == "container" and "layer" in spec for spec in specs)
     # map of the gemeente and its buurgemeenten, no basemap
     d = decks(at)
     assert len(d) == 1 and d[0].get("mapProvider") in (None,)
@@ -32,7 +34,8 @@ def test_profile_renders_everything(monkeypatch, downloads):
     # wijk table, and the text alternatives of the dot chart, the wijk sparklines and the map
     assert len(at.dataframe) == 4
     dots, wijken, wijk_years, neighbours = (el.value for el in at.dataframe)
-    assert list(dots["Indicator"]) == specs[0]["hconcat"][1]["encoding"]["y"]["sort"]  # every row of the chart
+    chart_rows = next(frame for frame in vega_frames(vega(at)[0]) if "rij_tekst" in frame.columns)
+    assert list(dots["Indicator"]) == list(chart_rows["indicator"])  # every row of the chart
     assert set(neighbours["Gemeente"]) == names and neighbours["Rol"].iloc[0] == "gekozen gemeente"
     assert set(wijk_years["Code"]) == set(wijken["Code"]) and "2024" in wijk_years.columns
     assert at.query_params["gemeente"] in ("GM0599", ["GM0599"])
@@ -141,3 +144,23 @@ def test_neighbour_map_legend_of_a_small_gemeente_has_no_repeated_class():
         if " – " in c:
             lo, hi = c.split(" – ")
             assert lo != hi, c
+
+
+def test_sparklines_break_at_suppressed_years():
+    """A wijk's line is cut where a year is not published: the years either side are in different runs."""
+    from ui.profile_page import sparkline_frame
+    trends = pd.DataFrame({
+        "area_code": ["WK01"] * 4 + ["WK02"] * 4, "wijk": ["A"] * 4 + ["B"] * 4, "year": [2021, 2022, 2023, 2024] * 2,
+        "value": [1.0, None, 3.0, 5.0, 2.0, 2.0, 2.0, None],
+        "status": ["published", "suppressed", "published", "published"] + ["published"] * 3 + ["missing"],
+        "decimals": [1] * 8})
+    f = sparkline_frame(trends)
+    a = f[f["wijk"] == "A"].set_index("jaar")
+    assert a.loc[2021, "deel"] != a.loc[2023, "deel"] == a.loc[2024, "deel"]
+    assert pd.isna(a.loc[2022, "y"]) and a.loc[2022, "tekst"] == "x"
+    # scaled within the row: the wijk's highest value at the top of its row, lowest at the bottom
+    assert a.loc[2024, "y"] < a.loc[2023, "y"] < a.loc[2021, "y"]
+    assert a["y"].dropna().between(-0.5, 0.5).all()
+    b = f[f["wijk"] == "B"].set_index("jaar")
+    assert (b["rij"] == 1).all() and np.allclose(b.loc[2021:2023, "y"], 1.0)  # a flat line sits on the row's centre
+    assert b.loc[2024, "tekst"] == "." and pd.isna(b.loc[2024, "y"])
