@@ -296,7 +296,10 @@ def render() -> None:
         names = {key: lbl for key, lbl in zip(trends["key"], trends["indicator"])}
         options = list(dict.fromkeys(trends["key"]))
         if st.session_state.get(k("trend")) not in options:
-            st.session_state[k("trend")] = options[0]
+            # The first indicator with a published wijk value: in a small gemeente the first one may be
+            # secret in every wijk, and a demo should not open on an empty chart.
+            shown = set(trends.loc[trends["status"] == "published", "key"])
+            st.session_state[k("trend")] = next((o for o in options if o in shown), options[0])
         key = st.selectbox("Ontwikkeling per wijk van", options, key=k("trend"), format_func=names.get,
                            placeholder=widgets.CHOOSE)
         chosen = trends[trends["key"] == key]

@@ -164,3 +164,11 @@ def test_sparklines_break_at_suppressed_years():
     b = f[f["wijk"] == "B"].set_index("jaar")
     assert (b["rij"] == 1).all() and np.allclose(b.loc[2021:2023, "y"], 1.0)  # a flat line sits on the row's centre
     assert b.loc[2024, "tekst"] == "." and pd.isna(b.loc[2024, "y"])
+
+
+@pytest.mark.parametrize("gemeente", ["GM0088", "GM0981"])  # Schiermonnikoog, Vaals: first indicator secret in every wijk
+def test_wijk_sparklines_open_on_an_indicator_with_values(gemeente):
+    at = open_page("profiel", {"gemeente": gemeente})
+    assert not at.exception
+    rows = next(frame for frame in vega_frames(vega(at)[1]) if "gepubliceerd" in frame.columns)
+    assert rows["gepubliceerd"].any(), at.selectbox(key="profiel:trend").value
