@@ -26,7 +26,7 @@ BIVARIATE = {
 }
 GEHEIM_COLOR = maps.SUPPRESSED_COLOR
 MISSING_COLOR = [255, 255, 255]
-BRUSH_COLOR = [255, 200, 0]
+BRUSH_COLOR = [20, 20, 160]  # dark blue on a white halo (maps._two_tone): visible on every class
 RANGE_NOTE = ("Totalen worden alleen uit gepubliceerde cijfers afgeleid. Liggen ze daarmee vast, dan staat er "
               "één getal; anders het bereik dat de gepubliceerde cijfers toelaten (\"tussen ... en ...\"); "
               "x als ook dat bereik niet begrensd is.")

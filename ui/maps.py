@@ -25,8 +25,12 @@ PALETTE = [[254, 229, 217], [252, 174, 145], [251, 106, 74], [222, 45, 38], [165
 # deficiency (tests/ui/test_palettes.py); the earlier blue-grey matched bivariate class 2-3 under protanopia.
 SUPPRESSED_COLOR = [30, 30, 30]
 MISSING_COLOR = [235, 235, 235]
+SWATCH_BORDER = "#595959"  # 7:1 on white: the light class and "geen waarde" swatches stay visible (WCAG 1.4.11)
 SUPPRESSED_SWATCH = f"background:rgb{tuple(SUPPRESSED_COLOR)}"  # the legend shows what the map draws
 LINE_COLOR = [255, 255, 255]
+OUTLINE_COLOR = (60, 60, 60)
+HALO_COLOR = (255, 255, 255)
+HALO_WIDTH = 1.5  # px of white on each side of an outline or selection line
 N_CLASSES = 5
 # With map_provider=None and map_style=None pydeck omits both keys and Streamlit's frontend then falls
 # back to a Carto basemap fetched from the internet (seen in the browser tests). Streamlit treats this
@@ -168,6 +172,16 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
                      names=len(geo.codes) <= MAX_NAMED), breaks
 
 
+def _two_tone(geo: Geometry, raw: list[str], layer_id: str, color, width: float) -> list[pdk.Layer]:
+    """A dark line on a wider white halo: on a light area the dark line stands out, on a dark one the
+    halo does, so an outline or a selection reaches 3:1 against every fill (WCAG 1.4.11)."""
+    collection = _collection(geo, [{}] * len(geo.codes), raw)
+    return [pdk.Layer("GeoJsonLayer", collection, id=f"{layer_id}-halo", pickable=False, stroked=True, filled=False,
+                      get_line_color=list(HALO_COLOR), line_width_min_pixels=width + 2 * HALO_WIDTH),
+            pdk.Layer("GeoJsonLayer", collection, id=layer_id, pickable=False, stroked=True, filled=False,
+                      get_line_color=list(color), line_width_min_pixels=width)]
+
+
 def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | None = None,
               highlight: Geometry | None = None, line_color=LINE_COLOR, line_width: float = 0.5,
               outline_width: float = 1.2, highlight_color=(20, 20, 160), highlight_width: float = 3,
@@ -181,13 +195,9 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
                         get_line_color=list(line_color), line_width_min_pixels=line_width)]
     layers += _text_layers(geo, props, hidden or [False] * len(props), names)
     if outline is not None and outline.codes:
-        layers.append(pdk.Layer("GeoJsonLayer", _collection(outline, [{}] * len(outline.codes), raw), id="omtrek",
-                                pickable=False, stroked=True, filled=False, get_line_color=[60, 60, 60],
-                                line_width_min_pixels=outline_width))
+        layers += _two_tone(outline, raw, "omtrek", OUTLINE_COLOR, outline_width)
     if highlight is not None and highlight.codes:
-        layers.append(pdk.Layer("GeoJsonLayer", _collection(highlight, [{}] * len(highlight.codes), raw),
-                                id="selectie", pickable=False, stroked=True, filled=False,
-                                get_line_color=list(highlight_color), line_width_min_pixels=highlight_width))
+        layers += _two_tone(highlight, raw, "selectie", highlight_color, highlight_width)
     deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
                        tooltip=tooltip, raw_geoms=raw)
     deck.map_style = NO_BASEMAP_STYLE
@@ -232,14 +242,14 @@ def _text_layers(geo: Geometry, props: list, hidden: list[bool], names: bool) ->
         layers.append(pdk.Layer("TextLayer", marks, id="geheim", get_position="p", get_text="t", get_size=13,
                                 get_color=[255, 255, 255], font_weight=700, pickable=False))
     if labels:
-        layers.append(pdk.Layer("TextLayer", labels, id="namen", get_position="p", get_text="t", get_size=11,
+        layers.append(pdk.Layer("TextLayer", labels, id="namen", get_position="p", get_text="t", get_size=12, font_weight=600,
                                 get_color=[20, 20, 20], get_pixel_offset=[0, 12],
                                 font_family="`Liberation Sans, Arial, Helvetica, sans-serif`",
                                 # the names' own letters (é, û, ...); backquotes: pydeck passes a quoted
                                 # string on as it is, any other string (or list of them) becomes an expression
                                 character_set="`" + "".join(sorted(set("".join(label["t"] for label in labels))
                                                                    - {"`"})) + "`",
-                                font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
+                                font_settings={"sdf": True}, outline_width=0.25, outline_color=[255, 255, 255, 230],
                                 pickable=False))
     return layers
 
@@ -269,7 +279,7 @@ def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: 
     """Legend: the value classes with their bounds, then geheim and geen waarde."""
     def swatch(style: str) -> str:
         return (f"<span style='display:inline-block;width:18px;height:12px;margin-right:6px;"
-                f"border:1px solid #999;vertical-align:middle;{style}'></span>")
+                f"border:1px solid {SWATCH_BORDER};vertical-align:middle;{style}'></span>")
     items = []
     for color, label in legend_classes(breaks, published, decimals):
         items.append(swatch(f"background:rgb{tuple(color)}") + label)

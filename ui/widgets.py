@@ -48,6 +48,9 @@ def guarded(page_fn):
 # A keyboard user must always see where the focus is (WCAG 2.4.7): Streamlit draws no ring on some
 # elements (expander headers, links, the dataframe's cells) and a faint one on others.
 FOCUS_CSS = ":focus-visible { outline: 3px solid #1d4f91 !important; outline-offset: 2px !important; }"
+# A switched-off toggle is a track at 20 % text colour (1.5:1 on white, its white knob the same): made
+# solid grey, track and knob reach 4.5:1 (WCAG 1.4.11). Switched on, it keeps the theme's colour.
+TOGGLE_CSS = ("[data-testid=stCheckbox] input:not(:checked) + div { background-color: #767676 !important; }")
 # A printed page (the profile for a meeting) holds the figures, not the app around them.
 PRINT_CSS = """@media print {
   [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stHeader],
@@ -59,7 +62,7 @@ PRINT_CSS = """@media print {
 
 def page_styles() -> None:
     """Styles every page needs; app.py calls this once per run, before the page."""
-    st.html(f"<style>{FOCUS_CSS}\n{PRINT_CSS}</style>")
+    st.html(f"<style>{FOCUS_CSS}\n{TOGGLE_CSS}\n{PRINT_CSS}</style>")
 
 
 def demo_banner(is_demo: bool) -> None:

@@ -12,6 +12,8 @@ at least 4.
 from __future__ import annotations
 
 import itertools
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ import pytest
 from ui import combine_page, maps
 from zoo_core import report
 
+REPO = Path(__file__).resolve().parents[2]
 MACHADO = {
     "normaal": np.eye(3),
     "protanopie": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
@@ -119,3 +122,45 @@ def test_significance_colours_stay_apart(deficiency):
     shown = [_hex(report.COLORS[key]) for key, _ in report.LEGEND]
     worst = min(distance(a, b, deficiency) for a, b in itertools.combinations(shown, 2))
     assert worst >= 7, worst
+
+
+# --- WCAG contrast ratio (1.4.3 text, 1.4.11 non-text) --------------------------------------------
+
+def contrast(a, b) -> float:
+    """WCAG 2.1 contrast ratio of two sRGB colours (0-255)."""
+    def luminance(rgb):
+        c = np.asarray(rgb[:3], dtype=float) / 255
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_matches_the_wcag_examples():
+    assert contrast([0, 0, 0], [255, 255, 255]) == pytest.approx(21.0)
+    assert contrast(_hex("#767676"), [255, 255, 255]) == pytest.approx(4.54, abs=0.01)
+    assert contrast(_hex("#949494"), [255, 255, 255]) == pytest.approx(3.03, abs=0.01)
+
+
+MAP_FILLS = ([*maps.PALETTE, maps.SUPPRESSED_COLOR, maps.MISSING_COLOR]
+             + list(combine_page.BIVARIATE.values()) + [combine_page.GEHEIM_COLOR, combine_page.MISSING_COLOR])
+
+
+@pytest.mark.parametrize("line", [maps.OUTLINE_COLOR, combine_page.BRUSH_COLOR, (20, 20, 160)], ids=str)
+def test_outlines_and_selections_stand_out_on_every_fill(line):
+    """A gemeente outline or a selection is a dark line on a white halo: on every fill one of the two
+    reaches 3:1, and the line stands out from its own halo."""
+    assert contrast(line, maps.HALO_COLOR) >= 3
+    worst = min((max(contrast(line, fill), contrast(maps.HALO_COLOR, fill)), tuple(fill)) for fill in MAP_FILLS)
+    assert worst[0] >= 3, worst
+
+
+def test_legend_swatches_and_widget_borders_stand_out_from_the_page():
+    white = [255, 255, 255]
+    assert contrast(_hex(maps.SWATCH_BORDER), white) >= 3
+    theme = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["theme"]
+    border = _hex(theme["borderColor"])
+    widget_fill = _hex("#f8f8f7")  # Streamlit's light secondaryBackgroundColor: the inside of a selectbox
+    assert contrast(border, white) >= 3 and contrast(border, widget_fill) >= 3
+    assert theme.get("showWidgetBorder", True) is True
+    assert contrast(_hex(theme["textColor"]), white) >= 4.5  # captions (faded text) are checked by axe
