@@ -194,16 +194,16 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     pattern (e.g. verkoopsom from verkochte_woningen) waits for it: it starts as soon as that one is
     done, on all cores. Same input, same output: each chain is deterministic and results are merged in a fixed order.
     """
-    codes = hierarchy.areas["area_code"].to_numpy()
-    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
-    _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
-                   relations=hierarchy.relations() if relations is None else relations,
-                   ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
     present = set(base["measure"])
     chains = [(family, sbi) for family in catalogue.family_order() if family in present
               for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
     if not chains:
         return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
+    codes = hierarchy.areas["area_code"].to_numpy()
+    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
+    _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
+                   relations=hierarchy.relations() if relations is None else relations,
+                   ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")

@@ -54,8 +54,8 @@ def _number(raw: str, column: str, whole: bool, problems: list, line: int) -> fl
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0 or (whole and value != int(value)):
-        what = "een geheel getal >= 0" if whole else "een getal >= 0 (decimaalpunt)"
-        problems.append(Problem(line, column, f"{raw[:30]!r} is geen {what}" if raw else f"leeg; verwacht {what}"))
+        what = "geheel getal >= 0" if whole else "getal >= 0 (met decimaalpunt)"
+        problems.append(Problem(line, column, f"{raw[:30]!r} is geen {what}" if raw else f"leeg; verwacht een {what}"))
         return None
     return value
 
