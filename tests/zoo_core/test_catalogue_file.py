@@ -1,5 +1,6 @@
 """A deployment's own themes and indicators from a TOML file: what a valid file adds, and the message
 that names file, entry and field for each bad one (nothing is added then)."""
+import json
 import os
 import subprocess
 import sys
@@ -172,7 +173,8 @@ def test_the_command_line_refuses_a_bad_file_with_the_message_only(tmp_path):
 
 def test_the_command_line_reads_a_good_file(tmp_path, own_release):
     env = {**os.environ, "ZOO_INDICATORS": str(EXAMPLE_TOML)}
-    run = subprocess.run([sys.executable, "-m", "zoo_core", "info", "--db", str(own_release)], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "zoo_core", "info", "--json", "--db", str(own_release)], cwd=REPO,
+                         env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert "eg_meldingen" in run.stdout and "Meldingen van mogelijke ondermijning" in run.stdout
+    names = {i["code"]: (i["name"], i["theme"]) for i in json.loads(run.stdout)["indicators"]}
+    assert names["eg_meldingen"] == ("Meldingen van mogelijke ondermijning (aantal)", "eigen")
