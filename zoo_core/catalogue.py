@@ -288,6 +288,12 @@ def for_theme(theme: str) -> list[Indicator]:
     return [i for i in INDICATORS.values() if i.theme == theme]
 
 
+def protected_by_build(ind: Indicator) -> bool:
+    """A deployment's own confidential indicator: its cells come only from the build's disclosure control."""
+    measure = BASE_MEASURES.get(ind.family)
+    return measure is not None and bool(measure.base_file)
+
+
 def family_members(family: str) -> list[Indicator]:
     return [i for i in INDICATORS.values() if i.family == family]
 

@@ -25,6 +25,8 @@ MAX_ERRORS = 20
 # CBS table symbols accepted in the value column
 SYMBOL_STATUS = statuses.STATUS_OF_SYMBOL
 NIL_SYMBOL = "-"  # CBS: nil, i.e. a published 0
+CONFIDENTIAL = ("{code} is vertrouwelijk (indicatorbestand: disclosure = \"confidential\"); de cijfers komen alleen via "
+                "de geheimhouding van python -m zoo_core build, niet via ingest")
 
 
 def export(out_dir: Path, db: Path | None = None) -> dict[str, int]:
@@ -182,6 +184,9 @@ def _check_row(r: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str
     ind = catalogue.INDICATORS.get(r["indicator"])
     if ind is None:
         out.append(("indicator", f"onbekende indicator {r['indicator'][:60]!r}"))
+    elif catalogue.protected_by_build(ind):
+        out.append(("indicator", CONFIDENTIAL.format(code=ind.code)))
+        ind = None
     try:
         year = int(r["year"])
         if not 2000 <= year <= 2100:

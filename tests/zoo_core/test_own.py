@@ -190,3 +190,21 @@ def test_own_families_run_with_their_own_years_and_the_demo_families_unchanged(d
     assert own.families() == ["eg_meldingen"]
     empty = build.protect_families(pd.DataFrame(columns=own.BASE_COLUMNS), None, pd.DataFrame())
     assert [len(part) for part in empty] == [0, 0, 0]
+
+
+def test_a_confidential_indicator_cannot_be_ingested_around_the_build(tmp_path, declared, own_release):
+    from zoo_core import exchange, statline
+    declared(EXAMPLE / "indicators.toml")
+    existing = tmp_path / "release.duckdb"
+    shutil.copyfile(own_release, existing)
+    before = existing.read_bytes()
+    cells = tmp_path / "cells.csv"
+    cells.write_text("indicator,year,area_code,sbi,value,status\neg_meldingen,2024,WK004701,,6,published\n",
+                     encoding="utf-8")
+    with pytest.raises(IngestError, match=r"regel 2, kolom 'indicator': eg_meldingen is vertrouwelijk"):
+        exchange.ingest(cells, existing)
+    export = tmp_path / "statline.csv"
+    export.write_text('"Perioden";"2024"\n"Regio\'s";"aantal"\n"Veendam";"6"\n', encoding="utf-8")
+    with pytest.raises(IngestError, match="eg_meldingen_per_1000 is vertrouwelijk"):
+        statline.ingest(export, "eg_meldingen_per_1000", existing)
+    assert existing.read_bytes() == before
