@@ -1,4 +1,5 @@
 """Shared fixtures for the whole test tree."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -69,3 +70,46 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
+
+
+# --- A deployment's own indicators (the example in docs/examples/own-figures) ----------------------
+EXAMPLE = REPO / "docs" / "examples" / "own-figures"
+
+
+@pytest.fixture
+def declared():
+    """Load an indicator file into the catalogue for one test (`declared(path)` returns the new codes);
+    the built-in catalogue is restored afterwards, so no other test sees the file."""
+    with catalogue_restored():
+        from zoo_core import catalogue
+        yield catalogue.load_file
+
+
+@contextlib.contextmanager
+def catalogue_restored():
+    from zoo_core import catalogue
+    saved = [(d, dict(d)) for d in (catalogue.THEMES, catalogue.INDICATORS, catalogue.BASE_MEASURES)]
+    try:
+        yield
+    finally:
+        for d, copy in saved:
+            d.clear()
+            d.update(copy)
+
+
+@pytest.fixture(scope="session")
+def own_release(tmp_path_factory) -> Path:
+    """A release built with the example indicator file through the real build, then the example's public
+    table ingested. The demo generator is switched off (an empty demo base) to keep this a few seconds
+    instead of a minute: the build still protects the example's confidential figures, publishes the CBS
+    context and politie tables, and writes the release and the confidential base."""
+    import pandas as pd
+    from zoo_core import build, catalogue, demo, exchange
+    folder = tmp_path_factory.mktemp("own")
+    out = folder / "release.duckdb"
+    with catalogue_restored(), pytest.MonkeyPatch.context() as mp:
+        catalogue.load_file(EXAMPLE / "indicators.toml")
+        mp.setattr(demo, "generate_base", lambda *a, **k: pd.DataFrame(columns=demo.BASE_COLUMNS))
+        build.build(out, seed=1, log=lambda *_: None, base_out=folder / "confidential" / "base.duckdb")
+        exchange.ingest(EXAMPLE / "sluitingen_cells.csv", out)
+    return out

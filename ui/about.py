@@ -92,7 +92,7 @@ def render() -> None:
 
     st.header("Indicatoren")
     rows = [{"Thema": i.theme_name, "Indicator": i.name, "Code": i.code, "Definitie": i.definition,
-             "Eenheid": i.unit, "Soort": KIND_LABELS.get(i.kind, i.kind), "Bron": i.source,
+             "Eenheid": i.unit, "Soort": KIND_LABELS.get(i.kind, i.kind), "Bron": i.source + (f" ({i.licence})" if i.licence else ""),
              "Demo": "ja" if i.demo else "nee", "Kanttekening": i.caveat} for i in catalogue.INDICATORS.values()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 

@@ -68,6 +68,31 @@ def _keep_valid(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
+# A theme declared in the indicator file (ZOO_INDICATORS) has no page file of its own: one generic
+# page file serves them all, registered once per theme (st.Page hashes the url_path, not the file).
+DECLARED_PAGE = "pages/thema.py"
+_CHOSEN = "thema:chosen"  # session state: the url_path of the page st.navigation chose in this run
+
+
+def declared_pages() -> list:
+    """app.py's navigation entries for the themes of the indicator file, in file order."""
+    return [st.Page(DECLARED_PAGE, title=catalogue.THEMES[t], url_path=t) for t in catalogue.declared_themes()]
+
+
+def remember_chosen(page) -> None:
+    """app.py, after st.navigation: which page runs, so that pages/thema.py knows its theme."""
+    st.session_state[_CHOSEN] = page.url_path
+
+
+def render_declared() -> None:
+    """pages/thema.py: the theme page of the declared theme the navigation chose."""
+    theme = st.session_state.get(_CHOSEN)
+    if theme not in catalogue.declared_themes():
+        st.error("Deze pagina hoort bij een thema uit het indicatorbestand; kies een thema in het menu.")
+        return
+    render(theme)
+
+
 @widgets.guarded
 def render(theme: str) -> None:
     k = lambda name: f"{theme}:{name}"  # noqa: E731
@@ -88,6 +113,10 @@ def render(theme: str) -> None:
                                  placeholder=widgets.CHOOSE)
     ind = catalogue.get(indicator)
     years = cache.years(v, indicator)
+    if not years:  # declared in the indicator file, but no cells in this release yet
+        st.info(f"Voor '{ind.name}' staan nog geen cijfers in deze release. Een openbare tabel wordt ingelezen met "
+                "`python -m zoo_core ingest`; vertrouwelijke basiscijfers komen erin met `python -m zoo_core build`.")
+        return
     _keep_valid(k("year"), years, max(years))
     with c2:
         year = st.selectbox("Jaar", years, key=k("year"), placeholder=widgets.CHOOSE)
@@ -160,7 +189,8 @@ def render(theme: str) -> None:
     with right:
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], ind.unit,
                                      ind.decimals), unsafe_allow_html=True)
-        st.markdown(f"**Definitie.** {ind.definition}\n\n**Eenheid:** {ind.unit}\n\n**Bron:** {ind.source}")
+        st.markdown(f"**Definitie.** {ind.definition}\n\n**Eenheid:** {ind.unit}\n\n**Bron:** {ind.source}"
+                    + (f"\n\n**Licentie:** {ind.licence}" if ind.licence else ""))
         if ind.caveat:
             st.caption(ind.caveat)
         if "signaal" not in ind.caveat:  # most catalogue caveats already say it

@@ -27,9 +27,20 @@ def ensure_single_navigation() -> None:
     st.set_page_config and st.navigation) runs. Cost: one extra, empty run per process.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.util import calc_hash
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        # A page without a file of its own name (a theme of the indicator file: /eigen runs pages/thema.py)
+        # is unknown in that mode, so app.py ran instead: rerun to the page that was asked for, not to app.py.
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            asked = ctx.pages_manager
+            wanted = asked.intended_page_script_hash or (calc_hash(asked.intended_page_name)
+                                                         if asked.intended_page_name else "")
+            if wanted and wanted != ctx.page_script_hash:
+                ctx.set_mpa_v2_page(wanted)
         st.rerun()
 
 

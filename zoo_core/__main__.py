@@ -5,10 +5,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import release
+from .catalogue_file import CatalogueError
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:  # the catalogue reads the deployment's indicator file (ZOO_INDICATORS): a bad one stops every command
+        from . import release
+    except CatalogueError as exc:
+        print(f"zoo: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m zoo_core", description="zoo: build, export and ingest releases")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate the demo base figures and build the protected release")

@@ -39,7 +39,7 @@ class TableAudit:
 
 def tables() -> list[tuple[str, int, str]]:
     return [(family, year, sbi) for family in catalogue.family_order()
-            for sbi in catalogue.BASE_MEASURES[family].branches or ("",) for year in catalogue.DEMO_YEARS]
+            for sbi in catalogue.BASE_MEASURES[family].branches or ("",) for year in catalogue.BASE_MEASURES[family].years]
 
 
 class Attacker:
@@ -59,7 +59,8 @@ class Attacker:
 
     def _truth(self, family: str, year: int, sbi: str):
         b = self.base.execute("SELECT area_code, value, n_units, top1, top2 FROM base_cells WHERE measure = ? AND "
-                              "year = ? AND sbi = ?", [family, year, sbi]).df().set_index("area_code").reindex(self.codes)
+                              "year = ? AND sbi = ?", [family, year, sbi]).df().set_index("area_code")
+        b = b.assign(present=True).reindex(self.codes)
         p = self.base.execute("SELECT area_code, \"primary\" FROM patterns WHERE family = ? AND year = ? AND sbi = ?",
                               [family, year, sbi]).df().set_index("area_code").reindex(self.codes)
         return b, p["primary"].fillna(False).to_numpy(bool)
@@ -71,12 +72,19 @@ class Attacker:
             mask |= (self.knowledge.cells(ind.code, year, sbi)["status"] == "suppressed").to_numpy()
         return mask
 
+    def _relations(self, present: np.ndarray) -> list:
+        """The relations among the areas a table has (a deployment's own figures may cover part of the areas;
+        own.read refuses a total given with only part of its members, so a dropped relation held nothing)."""
+        if present.all():
+            return self.knowledge.relations
+        return [(t, m) for t, m in self.knowledge.relations if present[t] and present[m].all()]
+
     def _table(self, family: str, year: int, sbi: str, hidden: np.ndarray) -> tuple[CellTable, np.ndarray]:
         measure = catalogue.BASE_MEASURES[family]
         truth, primary = self._truth(family, year, sbi)
         upper = np.where(hidden, self.knowledge.table(family, year, sbi).high, np.inf)
-        table = CellTable.from_rows(self.codes, truth, self.knowledge.relations, measure.measure,
-                                    self.rules[measure.unit_type], upper=upper)
+        table = CellTable.from_rows(self.codes, truth, self._relations(truth["present"].notna().to_numpy()),
+                                    measure.measure, self.rules[measure.unit_type], upper=upper)
         return table, primary
 
     def attack_table(self, family: str, year: int, sbi: str) -> tuple[CellTable, np.ndarray, np.ndarray, int]:

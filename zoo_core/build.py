@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalogue, demo, geography, release, statline
+from . import catalogue, demo, geography, own, release, statline
 from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
                          ratio_primary)
 from .disclosure.knowledge import propagate_upper, public_upper
@@ -98,6 +98,7 @@ def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.n
     return pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes, "sbi": sbi, "value": out, "status": status})
 
 
+CELL_COLUMNS = ["indicator", "year", "area_code", "sbi", "value", "status"]
 # Read by the worker processes; set before the pool forks so the large frames are shared, not pickled.
 _SHARED: dict = {}
 
@@ -144,7 +145,7 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
     measure = catalogue.BASE_MEASURES[family]
     members = catalogue.family_members(family)
     finals, primaries, published, patterns, reports = {}, {}, [], [], []
-    for year in catalogue.DEMO_YEARS:
+    for year in measure.years:
         started = time.perf_counter()
         table = _family_table(family, year, sbi, parent)
         values = table.values
@@ -183,21 +184,26 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
 
 
 def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
-                     rule_sets=None, log=print, workers: int | None = None
+                     rule_sets=None, log=print, workers: int | None = None, relations=None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
-    """Run disclosure control over every family x year x branche. Returns (cells, patterns, reports).
+    """Run disclosure control over every family x year x branche of `base`. Returns (cells, patterns, reports).
+    `relations`: the sum relations among the areas of `hierarchy` (default: all of its relations; a
+    deployment's own figures over part of the areas pass the relations among those, see zoo_core.own).
 
     Chains (family x branche, all years) are independent except that a family inheriting another's
     pattern (e.g. verkoopsom from verkochte_woningen) waits for it: it starts as soon as that one is
     done, on all cores. Same input, same output: each chain is deterministic and results are merged in a fixed order.
     """
+    present = set(base["measure"])
+    chains = [(family, sbi) for family in catalogue.family_order() if family in present
+              for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
+    if not chains:
+        return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
     codes = hierarchy.areas["area_code"].to_numpy()
     ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
     _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
-                   relations=hierarchy.relations(), ctx={c: ctx[c].to_numpy() for c in ctx.columns},
-                   rule_sets=rule_sets or load_rule_sets())
-    chains = [(family, sbi) for family in catalogue.family_order()
-              for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
+                   relations=hierarchy.relations() if relations is None else relations,
+                   ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
@@ -228,6 +234,26 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             [rep for r in ordered for rep in r[5]])
 
 
+def protect_own(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
+                workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+    """Protect a deployment's own families (base rows from own.read_all) like the demo families, each over
+    the areas its file gives and the relations among them. Returns (cells, patterns, reports) as
+    protect_families; cells only on the levels and years the catalogue declares for each indicator."""
+    cells, patterns, reports = [pd.DataFrame(columns=CELL_COLUMNS)], [], []
+    for _family, rows in base.groupby("measure", sort=False):
+        sub, relations = own.relations_among(areas, set(rows["area_code"]))
+        c, p, r = protect_families(rows, geography.Hierarchy.from_areas(sub), context, log=log, workers=workers,
+                                   relations=relations)
+        level_of = sub.set_index("area_code")["level"]
+        shown = [level in catalogue.get(code).levels and year in catalogue.get(code).years
+                 for code, year, level in zip(c["indicator"], c["year"], c["area_code"].map(level_of))]
+        cells.append(c[np.array(shown, dtype=bool)])
+        patterns.append(p)
+        reports += r
+    return (pd.concat(cells, ignore_index=True), pd.concat(patterns, ignore_index=True) if patterns else pd.DataFrame(),
+            reports)
+
+
 def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=print, scale: bool = False,
           base_out: Path | None | bool = None) -> list[FamilyReport]:
     """Build the release. seed=None draws a fresh random seed: the generator is open, so a fixed,
@@ -246,12 +272,21 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
         kerncijfers = geography.load_kerncijfers()
     hierarchy = geography.Hierarchy.from_areas(areas)
     log(f"areas: {len(areas)}  ({time.perf_counter() - started:.1f}s)")
+    # A deployment's own confidential figures (indicator file, base = ...): read and checked first, so a
+    # bad file stops the build before any work and the release on disk stays as it was.
+    own_base = own.read_all(areas)
+    if len(own_base):
+        log(f"own base cells: {len(own_base)} ({', '.join(own.families())})")
     base = demo.generate_base(areas, kerncijfers, seed)
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
     context = context_cells(areas, kerncijfers)
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
+    own_cells, own_patterns, own_reports = protect_own(own_base, areas, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
-    cells = pd.concat([cells, context[cells.columns]], ignore_index=True)
+    base = pd.concat([base, own_base], ignore_index=True) if len(own_base) else base
+    patterns = pd.concat([patterns, own_patterns], ignore_index=True) if len(own_patterns) else patterns
+    reports += own_reports
+    cells = pd.concat([c for c in (cells, own_cells, context[cells.columns]) if len(c)], ignore_index=True)
     # Real public tables in data/open (politie 47013NED), read as downloaded; published as they are.
     cells = pd.concat([cells, statline.shipped_cells(areas, context, log=log)[cells.columns]], ignore_index=True)
     shapes = division.shapes if scale else geography.load_shapes(areas)

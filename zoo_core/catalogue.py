@@ -3,6 +3,11 @@
 Pages, queries, legends, definitions, downloads, the demo generator and the disclosure build all
 read from here. An indicator's `code` is also the allow-list entry that SQL may use.
 
+A deployment adds its own themes and indicators in a TOML file (ZOO_INDICATORS, default
+data/indicators.toml if it exists; see catalogue_file): they are merged in at import, after the
+built-in entries below, all or nothing. A bad file raises CatalogueError here, so neither the app nor
+the command line runs on a half-loaded catalogue.
+
 Disclosure works on *families*: an additive base measure (a count or a sum of euros) plus every
 published indicator derived from it (a rate, percentage or mean). All members of a family share
 one suppression pattern, because a rate with a public denominator discloses its numerator.
@@ -10,6 +15,10 @@ one suppression pattern, because a rate with a public denominator discloses its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalogue_file, settings
+from .catalogue_file import CatalogueError
 
 THEMES: dict[str, str] = {
     "vastgoed": "Misbruik van vastgoed",
@@ -70,6 +79,7 @@ class Indicator:
     branches: tuple[str, ...] = ()  # SBI codes when the indicator is published per branche
     decimals: int = 1
     caveat: str = ""
+    licence: str = ""
 
     @property
     def theme_name(self) -> str:
@@ -104,6 +114,10 @@ class BaseMeasure:
     # year, branche) or that public context indicator. `zero_with`: 0 wherever that family's count is 0.
     at_most: str | None = None
     zero_with: str | None = None
+    years: tuple[int, ...] = DEMO_YEARS
+    # A deployment's own confidential figures (declared in the indicator file): the CSV the build reads
+    # them from. Empty for the demo measures, which the demo generator makes.
+    base_file: str = ""
 
 
 _ALL_DEMO_LEVELS = LEVELS
@@ -274,6 +288,12 @@ def for_theme(theme: str) -> list[Indicator]:
     return [i for i in INDICATORS.values() if i.theme == theme]
 
 
+def protected_by_build(ind: Indicator) -> bool:
+    """A deployment's own confidential indicator: its cells come only from the build's disclosure control."""
+    measure = BASE_MEASURES.get(ind.family)
+    return measure is not None and bool(measure.base_file)
+
+
 def family_members(family: str) -> list[Indicator]:
     return [i for i in INDICATORS.values() if i.family == family]
 
@@ -295,3 +315,44 @@ def family_order() -> list[str]:
 
 def branch_name(sbi: str) -> str:
     return RISK_BRANCHES.get(sbi, sbi)
+
+
+# --- A deployment's own entries (the indicator file) ---------------------------------------------
+BUILT_IN_THEMES = tuple(THEMES)
+
+
+def declared_themes() -> list[str]:
+    """Themes that come from the indicator file (each gets the generic theme page)."""
+    return [t for t in THEMES if t not in BUILT_IN_THEMES]
+
+
+def load_file(path: Path) -> list[str]:
+    """Add the themes and indicators declared in `path`; returns the new indicator codes. The whole file
+    is checked first (CatalogueError names file, entry and field); on an error nothing is added."""
+    themes, declared = catalogue_file.read(path, themes=THEMES, indicators=INDICATORS, kinds=KINDS, levels=LEVELS,
+                                           unit_types=UNIT_TYPES, reserved_codes=BASE_MEASURES)
+    indicators, measures = {}, {}
+    for fields in declared:
+        extra = {k: fields.pop(k) for k in ("disclosure", "base_file", "at_most")}
+        ind = Indicator(**fields)
+        indicators[ind.code] = ind
+        if extra["base_file"]:
+            measures[ind.code] = BaseMeasure(ind.code, "count" if ind.kind == "count" else "magnitude", ind.unit_type,
+                                             ind.name, at_most=extra["at_most"], years=ind.years,
+                                             base_file=extra["base_file"])
+    THEMES.update(themes)
+    INDICATORS.update(indicators)
+    BASE_MEASURES.update(measures)
+    return list(indicators)
+
+
+def _load_setting() -> None:
+    path = Path(settings.INDICATORS.get())
+    if path.exists():
+        load_file(path)
+    elif settings.INDICATORS.get() != settings.INDICATORS.default:
+        raise CatalogueError(f"{catalogue_file.display(path)}: {settings.INDICATORS.name} names an indicator file "
+                             "that does not exist")
+
+
+_load_setting()

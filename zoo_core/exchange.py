@@ -25,6 +25,8 @@ MAX_ERRORS = 20
 # CBS table symbols accepted in the value column
 SYMBOL_STATUS = statuses.STATUS_OF_SYMBOL
 NIL_SYMBOL = "-"  # CBS: nil, i.e. a published 0
+CONFIDENTIAL = ("{code} is vertrouwelijk (indicatorbestand: disclosure = \"confidential\"); de cijfers komen alleen via "
+                "de geheimhouding van python -m zoo_core build, niet via ingest")
 
 
 def export(out_dir: Path, db: Path | None = None) -> dict[str, int]:
@@ -113,22 +115,43 @@ def read_text(path: Path, **expected) -> str:
     return text
 
 
+def csv_header(text: str, file: str, expected: list[str], note: str = "") -> list[str]:
+    """The columns of a comma-separated file that must have exactly the columns `expected` (any order), or
+    IngestError for line 1 (another separator, a missing or an unknown column). `note` ends the message."""
+    header = text.splitlines()[0]
+    if "," not in header and any(sep in header for sep in (";", "\t", "|")):
+        raise IngestError(f"{file}, regel 1: verkeerd scheidingsteken; gebruik komma's (kopregel: {header[:80]!r})")
+    columns = [c.strip() for c in next(csv.reader(io.StringIO(text)))]
+    missing = [c for c in expected if c not in columns]
+    extra = [c for c in columns if c not in expected]
+    if missing or extra:
+        detail = (f"ontbrekende kolommen: {', '.join(missing)}" if missing else "") + \
+                 ("; " if missing and extra else "") + (f"onbekende kolommen: {', '.join(extra)}" if extra else "")
+        raise IngestError(f"{file}, regel 1: {detail}; verwacht precies {','.join(expected)}{note}")
+    return columns
+
+
+def csv_rows(text: str, columns: list[str], problems: list[Problem]):
+    """(line number, {column: stripped text}) per data line after the header; blank lines are skipped, a
+    line with the wrong number of fields goes to `problems`. Stops after MAX_ERRORS problems."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    for record in reader:
+        if len(problems) >= MAX_ERRORS:
+            return
+        if not any(f.strip() for f in record):
+            continue
+        if len(record) != len(columns):
+            problems.append(Problem(reader.line_num, "", f"{len(record)} velden in plaats van {len(columns)}"))
+            continue
+        yield reader.line_num, {c: v.strip() for c, v in zip(columns, record)}
+
+
 def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
     """Parse and check a cells.csv file against the release; return clean rows or raise IngestError."""
     file = Path(path).name
     text = read_text(path)
-    lines = text.splitlines()
-    header = lines[0]
-    if "," not in header and any(sep in header for sep in (";", "\t", "|")):
-        raise IngestError(f"{file}, regel 1: verkeerd scheidingsteken; gebruik komma's (kopregel: {header[:80]!r})")
-    reader = csv.reader(io.StringIO(text))
-    columns = [c.strip() for c in next(reader)]
-    missing = [c for c in CELL_COLUMNS if c not in columns]
-    extra = [c for c in columns if c not in CELL_COLUMNS]
-    if missing or extra:
-        detail = (f"ontbrekende kolommen: {', '.join(missing)}" if missing else "") + \
-                 ("; " if missing and extra else "") + (f"onbekende kolommen: {', '.join(extra)}" if extra else "")
-        raise IngestError(f"{file}, regel 1: {detail}; verwacht precies {','.join(CELL_COLUMNS)}")
+    columns = csv_header(text, file, CELL_COLUMNS)
 
     con = release.connect_readonly(db)
     try:
@@ -138,14 +161,7 @@ def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
 
     problems: list[Problem] = []
     rows, seen = [], {}
-    for record in reader:
-        number = reader.line_num
-        if not any(f.strip() for f in record):
-            continue
-        if len(record) != len(columns):
-            problems.append(Problem(number, "", f"{len(record)} velden in plaats van {len(columns)}"))
-            continue
-        r = {c: v.strip() for c, v in zip(columns, record)}
+    for number, r in csv_rows(text, columns, problems):
         row_problems = _check_row(r, levels)
         problems += [Problem(number, col, msg) for col, msg in row_problems]
         if not row_problems:
@@ -154,8 +170,6 @@ def validate(path: Path, db: Path | None = None) -> pd.DataFrame:
                 problems.append(Problem(number, "", f"dubbele cel {key[0]} {key[1]} {key[2]} {key[3]} (ook op regel {seen[key]})"))
             seen[key] = number
             rows.append(_clean_row(r))
-        if len(problems) >= MAX_ERRORS:
-            break
     if not rows and not problems:
         raise IngestError(f"{file}: alleen een kopregel, geen gegevensregels")
     if problems:
@@ -170,6 +184,9 @@ def _check_row(r: dict[str, str], levels: dict[str, str]) -> list[tuple[str, str
     ind = catalogue.INDICATORS.get(r["indicator"])
     if ind is None:
         out.append(("indicator", f"onbekende indicator {r['indicator'][:60]!r}"))
+    elif catalogue.protected_by_build(ind):
+        out.append(("indicator", CONFIDENTIAL.format(code=ind.code)))
+        ind = None
     try:
         year = int(r["year"])
         if not 2000 <= year <= 2100:

@@ -414,6 +414,8 @@ def table_cells(table: Table, indicator: str, areas: pd.DataFrame, topic: str | 
     if ind is None:
         plain = ", ".join(i.code for i in catalogue.INDICATORS.values() if not i.branches)
         raise IngestError(f"{file}: onbekende indicator {indicator[:60]!r} (kies uit: {plain})")
+    if catalogue.protected_by_build(ind):
+        raise IngestError(f"{file}: " + exchange.CONFIDENTIAL.format(code=ind.code))
     if ind.branches:
         raise IngestError(f"{file}: {ind.code} is per branche; een StatLine-tabel heeft geen branche (gebruik cells.csv)")
     columns, errors = _column_problems(table, ind, topic)
