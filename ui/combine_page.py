@@ -76,14 +76,16 @@ def _init_state(v: str, warnings: list[str]) -> None:
 def _indicator_choice(axis: str, codes: list[str], indicator_col, branch_col):
     """Indicator selectbox for one axis, plus its branche selectbox when the indicator has branches."""
     with indicator_col:
-        code = st.selectbox(f"Indicator {axis}", codes, key=K + axis.lower(), format_func=indicator_label)
+        code = st.selectbox(f"Indicator {axis}", codes, key=K + axis.lower(), format_func=indicator_label,
+                            placeholder=widgets.CHOOSE)
     ind = catalogue.get(code)
     sbi = ""
     if ind.has_branches:
         sbi_key = f"{K}sbi_{axis.lower()}"
         _keep_valid(sbi_key, list(ind.branches), ind.branches[0])
         with branch_col:
-            sbi = st.selectbox(f"Branche {axis}", list(ind.branches), key=sbi_key, format_func=catalogue.branch_name)
+            sbi = st.selectbox(f"Branche {axis}", list(ind.branches), key=sbi_key, format_func=catalogue.branch_name,
+                               placeholder=widgets.CHOOSE)
     return code, ind, sbi
 
 
@@ -189,7 +191,7 @@ def render() -> None:
     c5, c6, c7 = st.columns([3, 4, 5])  # the year box needs ~110 px for "2024" at 800 px (showed "202")
     _keep_valid(K + "year", years, max(years))
     with c5:
-        year = st.selectbox("Jaar", years, key=K + "year")
+        year = st.selectbox("Jaar", years, key=K + "year", placeholder=widgets.CHOOSE)
     with c7:  # first: which scopes exist depends on the gemeente
         gemeente = widgets.gemeente_select("Gemeente", labels, K + "gemeente",
                                            help="Bij 'alle gemeenten/wijken' wordt deze gemeente gemarkeerd.")
@@ -201,7 +203,8 @@ def render() -> None:
             st.session_state[K + "scope"] = "gemeente_wijken"
     _keep_valid(K + "scope", scopes, scopes[0])
     with c6:
-        scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get)
+        scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get,
+                             placeholder=widgets.CHOOSE)
 
     state.write_params({"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
                         "gemeente": gemeente, "log": "1" if st.session_state.get(K + "log") else None})

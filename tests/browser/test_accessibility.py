@@ -7,6 +7,7 @@ find; docs/toegankelijkheid.md lists what was checked by hand and what is known 
 """
 from __future__ import annotations
 
+import re
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -206,6 +207,39 @@ def test_chart_text_has_contrast(browser, app_server, path):
         found = page.evaluate(CHART_TEXT_CONTRAST)
         assert found["n"] >= 10, found
         assert not found["low"], found["low"][:10]
+
+
+NAMES = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]"))
+    for (const a of ["aria-label", "title", "placeholder"]) { const v = el.getAttribute(a); if (v) out.push(v); }
+  for (const el of document.querySelectorAll("[role=menuitem], [role=menu] li")) out.push(el.innerText.trim());
+  return out;
+}"""
+ENGLISH = re.compile(r"\b(collapse|expand|sidebar|main menu|app pages|fullscreen|download as|search|show data|"
+                     r"show/hide|copy|print|record|open|close|clear|select|choose|help for|running|stop|"
+                     r"no results)\b", re.I)
+
+
+def test_streamlit_controls_have_dutch_names(browser, app_server):
+    """WCAG 3.1.2: Streamlit's own controls (sidebar, menu, table toolbar, chart menu, select boxes)
+    are named in Dutch on a Dutch page, so a screen reader does not read English in Dutch."""
+    english = set()
+    with _view(browser, 1440) as page:
+        for path in ("/", "/drugs", "/combine"):
+            _settled(page, app_server, path)
+            table = page.locator("[data-testid=stDataFrame]:visible").first
+            if table.count():  # its toolbar appears on hover
+                table.scroll_into_view_if_needed()
+                table.hover()
+                page.wait_for_timeout(500)
+            english |= {(path, name) for name in page.evaluate(NAMES) if ENGLISH.search(name)}
+        page.locator("[data-testid=stMainMenu] button").first.click()
+        page.wait_for_timeout(800)
+        english |= {("menu", name) for name in page.evaluate(NAMES) if ENGLISH.search(name)}
+        names = page.evaluate(NAMES)
+    assert "Hoofdmenu" in names and "Zijbalk inklappen" in names, names[:20]
+    assert not english, sorted(english)
 
 
 def test_profile_report_has_no_serious_violations(browser, app_server):
