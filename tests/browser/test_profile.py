@@ -7,20 +7,32 @@ from playwright.sync_api import expect
 from .helpers import goto, wait_painted
 
 pytestmark = pytest.mark.browser
+
+
+def _profile_rows(release_db, gemeente: str):
+    """The rows the profile's dot chart must draw, straight from zoo_core on the release the server reads."""
+    from zoo_core import profile as prof
+    from zoo_core.queries import Release
+    return prof.build_profile(Release(str(release_db)), gemeente).rows
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
 
 
-def test_profile_paints_chart_and_map(page, app_server):
+def test_profile_paints_chart_and_map(page, app_server, release_db):
     t0 = time.monotonic()
     goto(page, app_server, "/profiel?gemeente=GM0599")
     expect(page.locator("h1", has_text="Profiel van Rotterdam").first).to_be_visible()
     chart = page.locator(CHART).first
     chart.scroll_into_view_if_needed()
     assert wait_painted(page, chart, min_pixels=5_000) >= 5_000
-    # the dot chart has one dot per plotted indicator
+    # the dot chart has one dot per plotted indicator, and every row's name is drawn (issue 13.3: every
+    # other label used to be dropped): the chart's texts hold each indicator of its table alternative
     n_marks = page.locator(f"{CHART} svg .mark-symbol path, {CHART} svg .mark-symbol.role-mark path").count()
     assert n_marks >= 10, n_marks
+    drawn = set(page.locator(CHART).first.locator("svg text").all_text_contents())
+    expected = [row.label for row in _profile_rows(release_db, "GM0599")]
+    missing = [name for name in expected if name not in drawn]
+    assert len(expected) >= 30 and not missing, missing
     canvas = page.locator(MAP).first
     canvas.scroll_into_view_if_needed()
     assert wait_painted(page, canvas, min_pixels=20_000) >= 20_000
