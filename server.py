@@ -5,7 +5,13 @@ are app.py's. Tests of single pages (AppTest) use app.py directly.
 """
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui.document import DutchDocument
+
+# Streamlit would treat the folder pages/ next to app.py as old-style multipage pages until the first
+# script run switched that off (ui.widgets.ensure_single_navigation): the first visitor after a start
+# saw the raw file names in the sidebar for seconds. app.py's st.navigation is the only navigation.
+PagesManager.uses_pages_directory = False
 
 app = st.App("app.py", middleware=[Middleware(DutchDocument)])

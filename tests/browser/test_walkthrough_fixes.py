@@ -193,3 +193,29 @@ def test_year_box_is_not_cut_off_at_800_px(browser, app_server):
         box.screenshot(path=str(_shot("combine_year_800")))
     finally:
         ctx.close()
+
+
+def test_first_visitor_after_a_start_sees_only_the_app_menu(browser, release_db):
+    """Issue 13.14: the first visit to a fresh server process listed the raw files of pages/ (app, branches,
+    combine, ...) in the sidebar for seconds, and a deep link ran without app.py. Poll the sidebar from the
+    first paint until the menu shows: every state seen is the app's own menu, and the deep link holds."""
+    import time
+
+    from .helpers import REPO, streamlit_server
+    raw_names = ("app", "combine", "branches", "thema")  # file names; the menu says "Brancheanalyses" etc.
+    with streamlit_server(REPO / "server.py", env={"ZOO_DB": str(release_db)}) as base:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        try:
+            page = ctx.new_page()
+            page.goto(base + "/drugs", wait_until="commit")
+            seen, deadline = [], time.monotonic() + 45
+            while time.monotonic() < deadline and not any("Misbruik van vastgoed" in s for s in seen):
+                nav = page.locator("[data-testid=stSidebarNav]")
+                if nav.count():
+                    seen.append(nav.first.inner_text().lower())
+                page.wait_for_timeout(100)
+            assert any("misbruik van vastgoed" in s for s in seen), seen[-3:]
+            assert not [s for s in seen if any(name in s.split("\n") for name in raw_names)], seen
+            page.locator("h1", has_text="Drugsproblematiek").first.wait_for(timeout=60_000)
+        finally:
+            ctx.close()
