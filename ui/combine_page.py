@@ -39,23 +39,11 @@ def indicator_label(code: str) -> str:
     return f"{ind.name} ({catalogue.THEMES[ind.theme].split(' (')[0]})"
 
 
-def _read_params() -> dict[str, str]:
-    out = {}
-    for key in PARAMS:
-        try:
-            values = st.query_params.get_all(key)
-        except Exception:  # noqa: BLE001 - a strange URL never breaks the page
-            values = []
-        if values:
-            out[key] = values[-1]
-    return out
-
-
 def _init_state(v: str, warnings: list[str]) -> None:
     """Widget state from the validated URL, once per visit."""
     if K + "x" in st.session_state:
         return
-    params = _read_params()
+    params = state.read_params(K, PARAMS)
     codes = set(catalogue.INDICATORS)
     x = state.pick(params, "x", codes, combine.DEFAULT_X[0], warnings, "indicator X")
     y = state.pick(params, "y", codes, combine.DEFAULT_Y[0], warnings, "indicator Y")
@@ -206,7 +194,7 @@ def render() -> None:
         scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get,
                              placeholder=widgets.CHOOSE)
 
-    state.write_params({"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
+    state.write_params(K, {"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
                         "gemeente": gemeente, "log": "1" if st.session_state.get(K + "log") else None})
     widgets.demo_banner(cache.is_demo(v, x, year) or cache.is_demo(v, y, year))
     widgets.area_division_note()

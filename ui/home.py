@@ -25,7 +25,7 @@ def render() -> None:
     valid = set(labels)
     if KEY not in st.session_state:
         warnings: list[str] = []
-        st.session_state[KEY] = state.pick(state.read_params(), "gemeente", valid, state.shared_gemeente(valid),
+        st.session_state[KEY] = state.pick(state.read_params("home"), "gemeente", valid, state.shared_gemeente(valid),
                                            warnings, "gemeente")
         for w in warnings:
             st.warning(w)
@@ -33,6 +33,6 @@ def render() -> None:
                                    help="Typ een deel van de naam (ook zonder accenten, bijv. Den Haag) of een "
                                         "code als GM0599 en druk op Enter. De keuze blijft bewaard op alle pagina's.")
     state.set_shared_gemeente(code)
-    state.write_params({"gemeente": code})
+    state.write_params("home", {"gemeente": code})
     st.markdown("Kies hierna een thema in het menu links. " + widgets.SIGNAL)
     widgets.area_division_note()

@@ -44,7 +44,7 @@ def default_gemeente(valid: set[str]) -> str:
 def _init_state(v: str, warnings: list[str]) -> None:
     if k("gemeente") in st.session_state:
         return
-    params = state.read_params()
+    params = state.read_params(K)
     valid = set(cache.gemeenten(v)["area_code"])
     gemeente = state.pick(params, "gemeente", valid, default_gemeente(valid), warnings, "gemeente")
     ref = state.pick(params, "ref", set(GROUPS), prof.DEFAULT_REFERENCE, warnings, "vergelijk met")
@@ -243,7 +243,7 @@ def render() -> None:
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
                                       format_func=labels.get, max_selections=reference.MAX_PICKED,
                                       placeholder=widgets.CHOOSE_GEMEENTEN))
-    state.write_params({"gemeente": gemeente, "ref": ref_code, "kies": ",".join(picked) if ref_code == "eigen" else ""})
+    state.write_params(K, {"gemeente": gemeente, "ref": ref_code, "kies": ",".join(picked) if ref_code == "eigen" else ""})
 
     p = cache.profile(v, gemeente, ref_code, picked)
     st.title(f"Profiel van {p.name}")

@@ -11,6 +11,7 @@ import re
 import streamlit as st
 
 SHARED_GEMEENTE = "zoo_gemeente"     # session-state key that survives page switches
+LAST_VIEW = "zoo_view:"              # + page: that page's last view in this session (plain state, kept)
 DEFAULT_GEMEENTE = "GM0363"          # Amsterdam
 MAX_LEN = 64
 _TOKEN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -32,17 +33,28 @@ def shown(raw) -> str:
     return text + ("…" if len(str(raw)) > 30 else "")
 
 
-def read_params() -> dict[str, str]:
-    """The query parameters zoo knows, as raw strings (last value if repeated)."""
+def read_params(page: str, keys: tuple[str, ...] = PARAMS) -> dict[str, str]:
+    """The query parameters of this page's view, as raw strings (last value if repeated).
+
+    A visit without any of them (a switch from another page in the menu) reopens the view this page had
+    last in the session, with the gemeente chosen since: settings are not lost by looking elsewhere.
+    """
     out = {}
-    for key in PARAMS:
+    for key in keys:
         try:
             values = st.query_params.get_all(key)
         except Exception:  # noqa: BLE001 - never let a strange URL break a page
             values = []
         if values:
             out[key] = values[-1]
-    return out
+    if out:
+        return out
+    last = dict(st.session_state.get(LAST_VIEW + page, {}))
+    shared = st.session_state.get(SHARED_GEMEENTE)
+    if shared and last.get("gemeente") not in (None, shared):
+        last["gemeente"] = shared
+        last.pop("area", None)  # an area of the other gemeente
+    return last
 
 
 def pick(params: dict, key: str, allowed, default, warnings: list[str], label: str, convert=str):
@@ -95,9 +107,11 @@ def set_shared_gemeente(code: str) -> None:
     st.session_state[SHARED_GEMEENTE] = code
 
 
-def write_params(values: dict) -> None:
-    """Replace the URL's query parameters with the current view (only if they changed)."""
+def write_params(page: str, values: dict) -> None:
+    """Replace the URL's query parameters with the current view (only if they changed), and keep the
+    view as this page's last one of the session (read_params)."""
     wanted = {k: str(v) for k, v in values.items() if v not in (None, "", [], ())}
+    st.session_state[LAST_VIEW + page] = wanted
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)

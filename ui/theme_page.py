@@ -23,7 +23,7 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
     k = lambda name: f"{theme}:{name}"  # noqa: E731
     if k("indicator") in st.session_state:
         return
-    params = state.read_params()
+    params = state.read_params(theme)
     gem = cache.gemeenten(v)
     valid_gm = set(gem["area_code"])
     gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
@@ -168,7 +168,7 @@ def render(theme: str) -> None:
                        "de standaardwaarde wordt getoond.")
     _keep_valid(k("area"), list(names), default_area)
 
-    state.write_params({"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
+    state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
                         "ref": ref_code, "area": st.session_state[k("area")],
                         "kies": ",".join(picked) if ref_code == "eigen" else ""})
 

@@ -353,3 +353,35 @@ def test_select_widgets_have_dutch_placeholders(page, params):
         assert box.proto.placeholder in (widgets.CHOOSE, widgets.CHOOSE_GEMEENTEN, widgets.GEMEENTE_PLACEHOLDER,
                                          "Typ een gebiedsnaam"), \
             (box.label, box.proto.placeholder)
+
+
+def _menu_to(at, page: str) -> None:
+    """A click in the menu: the new page opens without the old page's link parameters."""
+    at.query_params.clear()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_page_keeps_its_view_while_you_look_elsewhere():
+    """Issue 13.9: settings were reset by switching pages; only the gemeente was kept."""
+    at = open_page("drugs")
+    at.selectbox(key="drugs:indicator").set_value("dr_verdachten_per_1000").run()
+    at.selectbox(key="drugs:year").set_value(2021).run()
+    at.selectbox(key="drugs:ref").set_value("nl").run()
+    _menu_to(at, "combine")
+    at.selectbox(key="combine:year").set_value(2020).run()
+    _menu_to(at, "vastgoed")
+    at.selectbox(key="vastgoed:gemeente").set_value("GM0344").run()  # a gemeente chosen elsewhere wins
+    _menu_to(at, "drugs")
+    assert at.selectbox(key="drugs:indicator").value == "dr_verdachten_per_1000"
+    assert at.selectbox(key="drugs:year").value == 2021 and at.selectbox(key="drugs:ref").value == "nl"
+    assert at.selectbox(key="drugs:gemeente").value == "GM0344"
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.query_params["indicator"] in ("dr_verdachten_per_1000", ["dr_verdachten_per_1000"])  # the link too
+    _menu_to(at, "combine")
+    assert at.selectbox(key="combine:year").value == 2020 and at.selectbox(key="combine:gemeente").value == "GM0344"
+    # a link still wins over what the session remembers
+    at.query_params.clear()
+    at.query_params["indicator"] = "dr_hennep"
+    at.switch_page("pages/drugs.py").run()
+    assert at.selectbox(key="drugs:indicator").value == "dr_hennep"
