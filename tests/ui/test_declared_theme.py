@@ -78,3 +78,22 @@ def test_a_bad_indicator_file_stops_the_app_with_the_message(tmp_path, monkeypat
     assert at.error[0].value.startswith("Het indicatorbestand is ongeldig; de app start niet.")
     assert f"{bad}, [[indicator]] 'xyz': field 'kind' must be one of count, sum" in at.error[0].value
     assert not at.title  # no page ran
+
+
+def test_the_combine_page_crosses_a_declared_indicator(declared, own_release, monkeypatch):
+    """Issue 15: an indicator of the file is one of the combine page's axes with no code change."""
+    declared(EXAMPLE / "indicators.toml")
+    monkeypatch.setenv("ZOO_DB", str(own_release))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.query_params.clear()
+    for key, value in {"x": "eg_meldingen", "y": "cr_misdrijven_per_1000", "year": "2024",
+                       "scope": "gemeenten"}.items():
+        at.query_params[key] = value
+    at.switch_page("pages/combine.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key="combine:x").value == "eg_meldingen"
+    assert "Meldingen van mogelijke ondermijning (aantal) (Eigen cijfers gemeente)" in at.selectbox(key="combine:x").options
+    table = at.dataframe[-1].value.set_index("Code")  # the combined table: the file's count next to the crime rate
+    assert table.loc["GM0047", "X"] == "71" and str(table.loc["GM0047", "Y"]).strip(), table.head()
