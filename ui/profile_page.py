@@ -98,9 +98,9 @@ def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.LayerChart:
     """
     f = frame.assign(rij=range(len(frame)))
     f["rij_tekst"] = f["rij"] - NAME_OFFSET
-    domain = [len(f) - 0.5, -0.75]
-    y = alt.Y("rij:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
-    y_text = alt.Y("rij_tekst:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    row_scale = alt.Scale(domain=[len(f) - 0.5, -0.75], nice=False, zero=False)  # row 0 at the top
+    y = alt.Y("rij:Q", axis=None, scale=row_scale)
+    y_text = alt.Y("rij_tekst:Q", axis=None, scale=row_scale)
     sig_domain = [stats.SIG_LABELS[key] for key, _ in LEGEND]
     color = alt.Color("significantie:N", scale=alt.Scale(domain=sig_domain, range=[COLORS[key] for key, _ in LEGEND]),
                       legend=None)
@@ -118,7 +118,7 @@ def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.LayerChart:
     # The reference line is drawn per row, so it does not run through the names above the dots.
     rule = alt.Chart(f).transform_calculate(boven=alt.datum.rij - 0.25, onder=alt.datum.rij + 0.25).mark_rule(
         color="#333", strokeWidth=1.5).encode(x=alt.datum(100.0, scale=xscale), y=alt.Y("boven:Q", axis=None,
-        scale=alt.Scale(domain=domain, nice=False, zero=False)), y2="onder:Q")
+        scale=row_scale), y2="onder:Q")
     ci = shown.transform_filter(alt.datum.lo != None).mark_rule(color="#444", strokeWidth=1.5).encode(  # noqa: E711
         x=alt.X("lo:Q", scale=xscale), x2="hi:Q")
     dots = shown.mark_point(filled=True, size=70, stroke="#333", strokeWidth=1, opacity=1).encode(
@@ -178,15 +178,15 @@ def wijk_chart(trends: pd.DataFrame) -> alt.LayerChart:
     container's width (reflow); a suppressed year is an x on the row, never 0, and breaks the line."""
     f = sparkline_frame(trends)
     years = sorted(f["jaar"].unique())
-    domain = [len(f["rij"].unique()) - 0.5, -1.1]
+    row_scale = alt.Scale(domain=[len(f["rij"].unique()) - 0.5, -1.1], nice=False, zero=False)
     x = alt.X("jaar:Q", title=None, scale=alt.Scale(domain=[years[0], years[-1]], nice=False, zero=False,
                                                   range=[alt.expr("width * 0.42"), alt.expr(f"width - {SPARK_VALUE_ROOM}")]),
               axis=alt.Axis(values=years, format="d", orient="top", grid=True, gridColor="#eeeeee",
                             domain=False, ticks=False))
     tooltip = [alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("jaar:Q", title="Jaar", format="d"),
                alt.Tooltip("tekst:N", title="Waarde")]
-    rows = alt.Y("rij:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
-    line_y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    rows = alt.Y("rij:Q", axis=None, scale=row_scale)
+    line_y = alt.Y("y:Q", axis=None, scale=row_scale)
     base = alt.Chart(f)
     published = base.transform_filter(alt.datum.gepubliceerd)
     line = published.mark_line(color="#c0392b", strokeWidth=2).encode(x=x, y=line_y, detail="deel:N")
