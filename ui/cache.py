@@ -13,7 +13,7 @@ import streamlit as st
 
 from zoo_core import catalogue, reference, stats
 from zoo_core.queries import Release
-from zoo_core.release import ReleaseError, release_path
+from zoo_core.release import ReleaseError, rebuild_command, release_path
 from ui import maps, tables
 
 
@@ -32,7 +32,7 @@ def version() -> str:
     try:
         s = os.stat(path)
     except OSError:
-        raise ReleaseError(f"De database {path} ontbreekt. Maak hem met: python -m zoo_core build") from None
+        raise ReleaseError(f"De database {path} ontbreekt. Maak hem met: {rebuild_command()}", "ontbreekt") from None
     release().cursor().close()  # validates the file (ReleaseError when corrupt)
     return f"{path}:{s.st_ino}:{s.st_mtime_ns}:{s.st_size}"
 

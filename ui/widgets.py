@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 import streamlit as st
 
 from zoo_core import search
-from zoo_core.release import REBUILD_COMMAND, ReleaseError
+from zoo_core.release import ReleaseError, rebuild_command
 from ui import state
+
+_LOG = logging.getLogger("zoo")
 
 AREA_DIVISION = "Cijfers op gebiedsindeling 2024."
 SIGNAL = "Een relatief hoge waarde is een signaal, geen bewijs."
@@ -45,15 +48,28 @@ def ensure_single_navigation() -> None:
 
 
 def guarded(page_fn):
-    """Run a page; a missing or corrupt release becomes a clear st.error with the rebuild command."""
+    """Run a page; a missing or corrupt release becomes one clear message instead of a traceback.
+
+    The visitor reads what is wrong and that the view comes back (it lives in the link and the
+    session, not in the widgets that cannot be drawn now); the operator reads the command once.
+    The file's path goes to the server log only: a visitor has no business knowing the folders."""
     @functools.wraps(page_fn)
     def wrapper(*args, **kwargs):
         ensure_single_navigation()
         try:
             return page_fn(*args, **kwargs)
         except ReleaseError as exc:
-            st.error(f"De cijfers kunnen niet worden geladen. {exc}\n\nHerbouw de database met: `{REBUILD_COMMAND}`")
+            _LOG.error("release unavailable: %s", exc)
+            release_unavailable(exc.problem)
     return wrapper
+
+
+def release_unavailable(problem: str) -> None:
+    st.error(f"**De cijfers zijn nu niet beschikbaar: de database van deze installatie {problem}.**\n\n"
+             "Uw keuzes blijven bewaard: zodra de database terug is, ziet u dezelfde weergave.\n\n"
+             f"Voor de beheerder: bouw de database in de projectmap met `{rebuild_command()}` "
+             "(of start de app met `scripts/run`); het serverlog noemt het bestand.")
+    st.button("Opnieuw proberen", key="release_retry")
 
 
 # A keyboard user must always see where the focus is (WCAG 2.4.7): Streamlit draws no ring on some

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +25,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASE = Path(settings.RELEASE.default)
 # The confidential base stays with the build: outside data/, which is what a deployment copies.
 DEFAULT_BASE = REPO / "build" / "base.duckdb"
-REBUILD_COMMAND = "python -m zoo_core build"
 STATUSES = statuses.ALL
 CBS_SYMBOL = statuses.SYMBOL
 SCHEMA_VERSION = "1"
@@ -32,7 +32,22 @@ ATTACHED_AS = "rel"  # catalog name of the release inside a read-only connection
 
 
 class ReleaseError(RuntimeError):
-    """The release database is missing, unreadable or not a zoo release."""
+    """The release database is missing, unreadable or not a zoo release.
+
+    `str(exc)` is for the operator (CLI, server log): it names the file. `problem` is the same finding
+    without the path, for a visitor of the app, who has no business knowing the server's folders."""
+
+    def __init__(self, message: str, problem: str = "is niet te lezen") -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+def rebuild_command() -> str:
+    """The build command as it works from the project folder: the project's own virtualenv when this
+    Python is that one (a bare `python` outside it lacks the packages), plain `python` elsewhere (the
+    container's Python has them)."""
+    in_project_venv = Path(sys.prefix).resolve() == (REPO / ".venv").resolve()
+    return f"{'.venv/bin/python' if in_project_venv else 'python'} -m zoo_core build"
 
 
 def release_path() -> Path:
@@ -109,7 +124,7 @@ def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open a release read-only, or raise ReleaseError with a message a person can act on."""
     path = Path(path or release_path())
     if not path.exists():
-        raise ReleaseError(f"De database {path} ontbreekt. Maak hem met: {REBUILD_COMMAND}")
+        raise ReleaseError(f"De database {path} ontbreekt. Maak hem met: {rebuild_command()}", "ontbreekt")
     try:
         # A private in-memory instance that attaches the file: duckdb.connect(path) would hand back the
         # process-wide cached instance of the *old* file after a new build was renamed into place.
@@ -120,10 +135,10 @@ def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
                                             "WHERE table_catalog = ?", [ATTACHED_AS]).fetchall()}
     except duckdb.Error as exc:
         raise ReleaseError(f"De database {path} is beschadigd of geen DuckDB-bestand ({exc.__class__.__name__}). "
-                           f"Bouw hem opnieuw met: {REBUILD_COMMAND}") from None
+                           f"Bouw hem opnieuw met: {rebuild_command()}", "is beschadigd") from None
     missing = {"release_info", "areas", "indicators", "cells", "shapes"} - tables
     if missing:
         con.close()
         raise ReleaseError(f"De database {path} is geen zoo-release (tabellen ontbreken: {', '.join(sorted(missing))}). "
-                           f"Bouw hem opnieuw met: {REBUILD_COMMAND}")
+                           f"Bouw hem opnieuw met: {rebuild_command()}", "is geen zoo-release")
     return con

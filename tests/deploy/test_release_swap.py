@@ -91,5 +91,5 @@ def test_broken_release_on_every_page_shows_rebuild_command(script, broken, tmp_
     at.switch_page(script)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.error and "python -m zoo_core build" in at.error[0].value, [e.value for e in at.error]
+    assert at.error and "-m zoo_core build" in at.error[0].value, [e.value for e in at.error]
     assert not at.get("deck_gl_json_chart") and not at.dataframe

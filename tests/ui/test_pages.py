@@ -1,12 +1,14 @@
 """AppTest per page and per key interaction: assert on the data the page sends."""
 import io
 import json
+import shutil
 
 import pandas as pd
 import pytest
 
 from zoo_core import catalogue
 from zoo_core.queries import Release
+from zoo_core.release import release_path
 from ui import maps, tables
 
 from .apptest_util import THEMES, all_text, deck_features, decks, open_page, vega, vega_text
@@ -296,7 +298,32 @@ def test_broken_release_shows_error_with_rebuild_command(page, broken, tmp_path,
     monkeypatch.setenv("ZOO_DB", str(path))
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
-    assert at.error and "python -m zoo_core build" in at.error[0].value
+    shown = all_text(at)
+    problem = "ontbreekt" if broken == "missing" else "is beschadigd"
+    assert len(at.error) == 1 and f"de database van deze installatie {problem}" in at.error[0].value
+    # Issue 13.15: the command once, one that works from the project folder, and no server path.
+    assert shown.count("-m zoo_core build") == 1 and ".venv/bin/python -m zoo_core build" in shown
+    assert str(tmp_path) not in shown and "release.duckdb" not in shown
+
+
+def test_open_session_keeps_its_view_while_the_release_is_away(tmp_path, monkeypatch):
+    """Issue 13.15: a release that goes missing under an open session, and comes back."""
+    path = tmp_path / "release.duckdb"
+    shutil.copy(release_path(), path)
+    monkeypatch.setenv("ZOO_DB", str(path))
+    at = open_page("transacties")
+    at.selectbox(key="transacties:year").set_value(2021).run()
+    at.selectbox(key="transacties:level").set_value("wijk").run()
+    path.rename(tmp_path / "away.duckdb")
+    at.run()
+    assert at.error and not at.selectbox  # nothing to draw the widgets with
+    at.button(key="release_retry").click().run()
+    assert at.error
+    (tmp_path / "away.duckdb").rename(path)
+    at.button(key="release_retry").click().run()
+    assert not at.error and not at.exception
+    assert at.selectbox(key="transacties:year").value == 2021
+    assert at.selectbox(key="transacties:level").value == "wijk"
 
 
 def test_criminaliteit_page_shows_the_real_politie_figures():
