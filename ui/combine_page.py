@@ -41,7 +41,7 @@ def indicator_label(code: str) -> str:
 
 def _init_state(v: str, warnings: list[str]) -> None:
     """Widget state from the validated URL, once per visit."""
-    if K + "x" in st.session_state:
+    if state.view_is_set(K + "x"):
         return
     params = state.read_params(K, PARAMS)
     codes = set(catalogue.INDICATORS)

@@ -6,7 +6,8 @@ language the document declares, so Dutch text under lang="en" is read with Engli
 Streamlit's built-in controls (sidebar, menu, table toolbar, chart menu) carry English names
 ("Collapse sidebar", "Download as CSV"), read out in Dutch pronunciation on a Dutch page. This ASGI
 middleware rewrites the one attribute and adds a small script (LABELS_NL) that gives those names
-their Dutch text as Streamlit draws them; every other response streams through untouched. server.py
+their Dutch text as Streamlit draws them, and one (HISTORY_STEPS) that keeps the back button on the
+views the user chose; every other response streams through untouched. server.py
 puts it in front of the app, so this holds without a proxy.
 """
 from __future__ import annotations
@@ -52,6 +53,24 @@ new MutationObserver(ms => { for (const m of ms) {
   {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS});
 })();</script>""").encode()
 
+# The back button steps through views the user chose (issue 13.4). Streamlit pushes a history entry
+# whenever the address changes, also when a page writes the address of the view it opened on (a menu
+# click gives /drugs, then /drugs?indicator=...): back then lands on the bare address, which reopens
+# the same view, so the button seems to do nothing. An address change on the same page without any
+# input from the user since the last change completes the current entry instead of adding one.
+HISTORY_STEPS = b"""<script>(() => {
+let input = false;
+for (const e of ["pointerdown", "keydown"]) addEventListener(e, () => { input = true; }, true);
+addEventListener("popstate", () => { input = false; });
+const push = history.pushState.bind(history), replace = history.replaceState.bind(history);
+history.pushState = (state, title, url) => {
+  const same = url != null && new URL(url, location.href).pathname === location.pathname;
+  const step = input || !same;
+  input = false;
+  return step ? push(state, title, url) : replace(state, title, url);
+};
+})();</script>"""
+
 
 class DutchDocument:
     def __init__(self, app) -> None:
@@ -82,7 +101,7 @@ class DutchDocument:
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            body = b"".join(chunks).replace(ENGLISH, DUTCH, 1).replace(b"</head>", LABELS_NL + b"</head>", 1)
+            body = b"".join(chunks).replace(ENGLISH, DUTCH, 1).replace(b"</head>", LABELS_NL + HISTORY_STEPS + b"</head>", 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})

@@ -23,7 +23,7 @@ def render() -> None:
     gem = cache.gemeenten(v)
     labels = dict(zip(gem["area_code"], gem["label"]))
     valid = set(labels)
-    if KEY not in st.session_state:
+    if not state.view_is_set(KEY):
         warnings: list[str] = []
         st.session_state[KEY] = state.pick(state.read_params("home"), "gemeente", valid, state.shared_gemeente(valid),
                                            warnings, "gemeente")

@@ -42,7 +42,7 @@ def default_gemeente(valid: set[str]) -> str:
 
 
 def _init_state(v: str, warnings: list[str]) -> None:
-    if k("gemeente") in st.session_state:
+    if state.view_is_set(k("gemeente")):
         return
     params = state.read_params(K)
     valid = set(cache.gemeenten(v)["area_code"])

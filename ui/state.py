@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 SHARED_GEMEENTE = "zoo_gemeente"     # session-state key that survives page switches
 LAST_VIEW = "zoo_view:"              # + page: that page's last view in this session (plain state, kept)
@@ -55,6 +56,18 @@ def read_params(page: str, keys: tuple[str, ...] = PARAMS) -> dict[str, str]:
         last["gemeente"] = shared
         last.pop("area", None)  # an area of the other gemeente
     return last
+
+
+def view_is_set(marker_key: str) -> bool:
+    """True when this page's widgets already hold the view and should keep it; False when the page must
+    (re)read it from the URL: on the first run of a visit, and when the browser's back or forward
+    button brought an earlier address (the widgets still show the later view, the address is right).
+    Streamlit marks such a run as history navigation (since 1.5x) but only restores widgets it binds
+    to the URL itself; zoo's pages write the URL themselves."""
+    if marker_key not in st.session_state:
+        return False
+    ctx = get_script_run_ctx()
+    return not (ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def pick(params: dict, key: str, allowed, default, warnings: list[str], label: str, convert=str):

@@ -21,7 +21,7 @@ def default_indicator(theme: str) -> str:
 def _init_state(theme: str, v: str, warnings: list[str]) -> None:
     """Set the widget state of this page from the (validated) URL, once per visit."""
     k = lambda name: f"{theme}:{name}"  # noqa: E731
-    if k("indicator") in st.session_state:
+    if state.view_is_set(k("indicator")):
         return
     params = state.read_params(theme)
     gem = cache.gemeenten(v)

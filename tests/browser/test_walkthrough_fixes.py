@@ -224,3 +224,47 @@ def test_first_visitor_after_a_start_sees_only_the_app_menu(browser, release_db)
             page.locator("h1", has_text="Drugsproblematiek").first.wait_for(timeout=60_000)
         finally:
             ctx.close()
+
+
+def _box(page, label):
+    return page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
+
+
+def _choose(page, label: str, option: str, in_url: str) -> None:
+    _box(page, label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function("s => location.search.includes(s)", arg=in_url)
+    wait_idle(page)
+
+
+def _arrive(page, search: str, year: str, level: str) -> None:
+    """The address is `search` and the page shows that view (its boxes, after the rerun)."""
+    from playwright.sync_api import expect
+    page.wait_for_function("s => location.pathname.endsWith('/drugs') && location.search === s", arg=search)
+    wait_idle(page)
+    expect(_box(page, "Jaar")).to_have_value(year)
+    expect(_box(page, "Niveau")).to_have_value(level)
+    page.wait_for_timeout(500)  # a page that rewrote its address would do it in this run: it must not
+    assert page.evaluate("location.search") == search
+
+
+def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server):
+    """Issue 13.4: back landed on the bare address of the same view (nothing seemed to happen) and,
+    within a page, the page wrote its later view over the earlier address."""
+    goto(page, app_server, "/drugs", 90_000)
+    _box(page, "Jaar").wait_for()
+    views = [page.evaluate("location.search")]
+    _choose(page, "Jaar", "2021", "year=2021")
+    views.append(page.evaluate("location.search"))
+    _choose(page, "Niveau", "Wijken van gemeente", "level=wijk")
+    views.append(page.evaluate("location.search"))
+    page.get_by_role("link", name="Indicatoren combineren").click()
+    page.wait_for_function("() => location.pathname.endsWith('/combine') && location.search.includes('x=')")
+    wait_idle(page, 90_000)
+    shown = [("2024", "Alle gemeenten"), ("2021", "Alle gemeenten"), ("2021", "Wijken van gemeente")]
+    for step in (2, 1, 0):
+        page.go_back()
+        _arrive(page, views[step], *shown[step])
+    page.screenshot(path=str(_shot("back_button_first_view")))
+    page.go_forward()
+    _arrive(page, views[1], *shown[1])
