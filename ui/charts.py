@@ -58,7 +58,7 @@ def trend_chart(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
     series = list(dict.fromkeys(frame["reeks"]))
     area = [r for r in series if not str(r).startswith(REF_PREFIX)]
     refs = [r for r in series if str(r).startswith(REF_PREFIX)]
-    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"), sort=area + refs,
+    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=260, columns=1), sort=area + refs,
                       scale=alt.Scale(domain=area + refs,
                                       range=[AREA_COLOR] * len(area) + [REFERENCE_COLOR] * len(refs)))
     valid = alt.datum.waarde != None  # noqa: E711 - Vega expression

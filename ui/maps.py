@@ -94,6 +94,12 @@ class CompactDeck(pdk.Deck):
     def __init__(self, *args, raw_geoms: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._raw = raw_geoms or []
+        self._codes: list[str] = []
+
+    @property
+    def feature_codes(self) -> list[str]:
+        """Area code of each feature of the "waarden" layer, in order: a click reports an index."""
+        return self._codes
 
     def to_json(self) -> str:
         text = json.dumps(self, default=_serialize, separators=(",", ":"))
@@ -104,6 +110,7 @@ def _serialize(o):
     if isinstance(o, CompactDeck):
         d = default_serialize(o)
         d.pop("_raw", None)
+        d.pop("_codes", None)
         return d
     return default_serialize(o)
 
@@ -201,6 +208,7 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
     deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
                        tooltip=tooltip, raw_geoms=raw)
     deck.map_style = NO_BASEMAP_STYLE
+    deck._codes = [code for code, p in zip(geo.codes, props) if p is not None]
     return deck
 
 

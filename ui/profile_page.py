@@ -230,6 +230,9 @@ def render() -> None:
         st.warning(w)
     gem = cache.gemeenten(v)
     labels = dict(zip(gem["area_code"], gem["label"]))
+    clicked = widgets.clicked_area(K)  # a buurgemeente on the map: open its profile
+    if clicked in labels:
+        st.session_state[k("gemeente")] = clicked
 
     c1, c2 = st.columns([2, 2])
     with c1:
@@ -317,14 +320,14 @@ def render() -> None:
     deck, breaks, table, row = neighbour_map(v, p, ref_code, picked)
     left, right = st.columns([3, 1])
     with left:
-        st.pydeck_chart(deck, height=420)
+        widgets.clickable_map(deck, K, f"{gemeente}:{ref_code}", height=420)
         with st.expander("De kaart als tabel"):
             st.dataframe(neighbour_table(table, p.gemeente, row), hide_index=True, width="stretch", placeholder="")
     with right:
         st.markdown(f"**{row.label}** ({row.year})")
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], row.unit,
                                      row.decimals), unsafe_allow_html=True)
-        st.caption("Blauwe rand: de gekozen gemeente.")
+        st.caption("Blauwe rand: de gekozen gemeente. Klik op een buurgemeente om haar profiel te openen.")
 
     # --- export ------------------------------------------------------------------------------
     st.subheader("Rapport voor overleg")

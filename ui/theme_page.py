@@ -166,6 +166,9 @@ def render(theme: str) -> None:
         else:
             st.warning(f"Ongeldige waarde voor 'gebied' in de link ({state.shown(area_param)!r}) genegeerd; "
                        "de standaardwaarde wordt getoond.")
+    clicked = widgets.clicked_area(theme)
+    if clicked in names:
+        st.session_state[k("area")] = clicked
     _keep_valid(k("area"), list(names), default_area)
 
     state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
@@ -184,8 +187,8 @@ def render(theme: str) -> None:
         deck, breaks = maps.choropleth(table, geo, outline, unit=ind.unit, decimals=ind.decimals,
                                        ref_label=grp.label,
                                        highlight=gm_geo.only(gemeente) if level == "gemeente" else None)
-        st.pydeck_chart(deck, height=520)
-        st.caption(widgets.MAP_AS_TABLE)
+        widgets.clickable_map(deck, theme, f"{indicator}:{year}:{level}:{gemeente}:{sbi}", height=520)
+        st.caption("Klik op een gebied om hieronder de ontwikkeling ervan te zien. " + widgets.MAP_AS_TABLE)
     with right:
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], ind.unit,
                                      ind.decimals), unsafe_allow_html=True)

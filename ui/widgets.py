@@ -140,3 +140,29 @@ def gemeente_select(label: str, labels: dict[str, str], key: str, **kwargs) -> s
         st.warning(note)
     st.session_state[previous] = code
     return code
+
+
+# --- a click on a map chooses that area -----------------------------------------------------------
+# The page reads the click at the start of its next run, before its boxes are drawn, so the box can
+# follow. A map's key names its view: a selection made on another view's map must not carry over.
+def clickable_map(deck, page_key: str, view_key: str, height: int) -> None:
+    map_key = f"{page_key}:kaart:{view_key}"
+    st.session_state[page_key + ":kaart"] = (map_key, list(deck.feature_codes))
+    st.pydeck_chart(deck, height=height, on_select="rerun", selection_mode="single-object", key=map_key)
+
+
+def clicked_area(page_key: str) -> str | None:
+    """The area code of a click on this page's map since the last run, once; None otherwise. The index
+    comes from the browser, so it is checked against the features the map was drawn with."""
+    map_key, codes = st.session_state.get(page_key + ":kaart", (None, []))
+    try:
+        index = st.session_state[map_key]["selection"]["indices"]["waarden"][0]
+    except (KeyError, IndexError, TypeError):
+        st.session_state.pop(page_key + ":kaart_gezien", None)
+        return None
+    if not isinstance(index, int) or not 0 <= index < len(codes):
+        return None
+    if st.session_state.get(page_key + ":kaart_gezien") == (map_key, index):
+        return None
+    st.session_state[page_key + ":kaart_gezien"] = (map_key, index)
+    return codes[index]

@@ -268,3 +268,73 @@ def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server
     page.screenshot(path=str(_shot("back_button_first_view")))
     page.go_forward()
     _arrive(page, views[1], *shown[1])
+
+
+def _geometry(release_db, level: str, codes_or_within):
+    from ui import maps
+    from zoo_core.queries import Release
+    rel = Release(release_db)
+    if level == "gemeente":
+        a = rel.areas("gemeente")
+        a = a[a["area_code"].isin(codes_or_within)]
+    else:
+        a = rel.areas(level, codes_or_within)
+    shapes = rel.shapes(list(a["area_code"]))
+    return maps.Geometry.from_shapes([(c, n, shapes[c]) for c, n in zip(a["area_code"], a["name"]) if c in shapes])
+
+
+def _screen_point(geo, code: str, canvas_box: dict) -> tuple[float, float]:
+    """Where deck.gl draws an area's label point: Web Mercator, 512 px per world at zoom 0, view centred."""
+    import math
+    from ui import maps
+    view = maps.view_for(geo)
+    world = 512 * 2 ** view.zoom
+    def mx(lon):
+        return (lon + 180) / 360 * world
+    def my(lat):
+        return (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
+    lon, lat = geo.label_points[geo.codes.index(code)]
+    return (canvas_box["x"] + canvas_box["width"] / 2 + mx(lon) - mx(view.longitude),
+            canvas_box["y"] + canvas_box["height"] / 2 + my(lat) - my(view.latitude))
+
+
+def _biggest_other(geo, not_this: str) -> str:
+    return max((c for c in geo.codes if c != not_this), key=lambda c: geo.sizes[geo.codes.index(c)])
+
+
+def test_clicking_an_area_on_the_theme_map_shows_its_trend(page, app_server, release_db):
+    """Issue 13, expected and missing: a click on the map chooses the area of the trend chart."""
+    from playwright.sync_api import expect
+    goto(page, app_server, "/drugs?indicator=dr_verdachten_per_1000&level=wijk&gemeente=GM0599", 90_000)
+    canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+    canvas.wait_for()
+    page.wait_for_timeout(1500)  # deck.gl binds its pointer handlers after the first frame
+    default = page.evaluate("new URLSearchParams(location.search).get('area')")
+    geo = _geometry(release_db, "wijk", "GM0599")
+    target = _biggest_other(geo, default)
+    page.mouse.click(*_screen_point(geo, target, canvas.bounding_box()))
+    page.wait_for_function("c => new URLSearchParams(location.search).get('area') === c", arg=target)
+    wait_idle(page)
+    expect(_box(page, "Gebied")).to_have_value(geo.names[geo.codes.index(target)])
+    page.get_by_text("Ontwikkeling door de jaren").scroll_into_view_if_needed()
+    page.screenshot(path=str(_shot("map_click_trend")))
+
+
+def test_clicking_a_neighbour_on_the_profile_map_opens_its_profile(page, app_server, release_db):
+    from playwright.sync_api import expect
+    from zoo_core.queries import Release
+    goto(page, app_server, "/profiel?gemeente=GM0599", 120_000)
+    maps_ = page.locator("[data-testid=stDeckGlJsonChart] canvas")
+    maps_.first.wait_for()
+    canvas = maps_.last
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    codes = ["GM0599", *Release(release_db).neighbours("GM0599")]
+    geo = _geometry(release_db, "gemeente", codes)
+    target = _biggest_other(geo, "GM0599")
+    page.mouse.click(*_screen_point(geo, target, canvas.bounding_box()))
+    page.wait_for_function("c => new URLSearchParams(location.search).get('gemeente') === c", arg=target,
+                           timeout=60_000)
+    wait_idle(page, 60_000)
+    expect(page.locator("h1").filter(has_text="Profiel van")).to_have_text(
+        f"Profiel van {geo.names[geo.codes.index(target)]}")
