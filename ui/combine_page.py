@@ -17,7 +17,9 @@ from zoo_core import catalogue, combine, exchange, numbers, statuses
 from ui import cache, maps, state, tables, widgets
 
 K = "combine:"
-PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente", "log")
+PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente", "log", "sel")
+# The selection goes into the link while it fits (the list parameter holds at most 1,000 characters).
+MAX_LINKED_SELECTION = 60
 # 3x3 bivariate palette (Joshua Stevens), keyed 'bx-by'; 1 = low tertile, 3 = high tertile.
 BIVARIATE = {
     "1-1": [232, 232, 232], "2-1": [228, 172, 172], "3-1": [200, 90, 90],
@@ -57,6 +59,10 @@ def _init_state(v: str, warnings: list[str]) -> None:
     valid_gm = set(cache.gemeenten(v)["area_code"])
     gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
     log = state.pick(params, "log", {"0", "1"}, "0", warnings, "logaritmische assen") == "1"
+    # Codes are checked against the areas of the view once it is known (_with_keyboard_selection).
+    areas = set(cache.areas(v, None, None)["area_code"])
+    st.session_state[K + "sel_param"] = state.pick_list(params, "sel", areas, warnings, "selectie",
+                                                        limit=MAX_LINKED_SELECTION)
     st.session_state.update({K + "x": x, K + "y": y, K + "sbi_x": sbi_x, K + "sbi_y": sbi_y, K + "year": year,
                              K + "scope": scope, K + "gemeente": gemeente, K + "log": log})
 
@@ -194,8 +200,6 @@ def render() -> None:
         scope = st.selectbox("Gebieden", scopes, key=K + "scope", format_func=combine.SCOPE_LABELS.get,
                              placeholder=widgets.CHOOSE)
 
-    state.write_params(K, {"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
-                        "gemeente": gemeente, "log": "1" if st.session_state.get(K + "log") else None})
     widgets.demo_banner(cache.is_demo(v, x, year) or cache.is_demo(v, y, year))
     widgets.area_division_note()
 
@@ -220,6 +224,11 @@ def render() -> None:
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     brushed = brushed_codes(dict(selection) if selection else None, frame)
     brushed = _with_keyboard_selection(brushed, frame, labels, view_key)
+    linked = brushed if len(brushed) <= MAX_LINKED_SELECTION else []
+    shown_view = state.write_params(K, {"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
+                                        "gemeente": gemeente, "log": "1" if log else None, "sel": ",".join(linked)})
+    widgets.share_link("combine", shown_view, "" if len(linked) == len(brushed) else
+                       f" De selectie van {len(brushed)} gebieden is te groot voor een link en zit er niet in.")
 
     # --- bivariate map + legend ----------------------------------------------------------------
     left, right = st.columns([3, 1])
@@ -275,7 +284,7 @@ def render() -> None:
         rx = agg.rest_total(x, year, sbi_x, parent, brushed)
         ry = agg.rest_total(y, year, sbi_y, parent, brushed)
         s1, s2 = st.columns(2)
-        s1.markdown(f"**Selectie ({len(brushed)} gebieden)**  \nX: {sx.text(ix.decimals, ix.unit)}  \n"
+        s1.markdown(f"**Selectie ({numbers.count(len(brushed), 'gebied', 'gebieden')})**  \nX: {sx.text(ix.decimals, ix.unit)}  \n"
                     f"Y: {sy.text(iy.decimals, iy.unit)}")
         s2.markdown(f"**Rest van {parent_name} (zonder de selectie)**  \nX: {rx.text(ix.decimals, ix.unit)}  \n"
                     f"Y: {ry.text(iy.decimals, iy.unit)}")
@@ -316,6 +325,10 @@ def _with_keyboard_selection(brushed: list[str], frame: pd.DataFrame, gemeente_n
     The list is drawn only while its panel is open (thousands of options otherwise cost every rerun);
     what was picked stays picked, per view, when the panel closes."""
     picked_key = K + "picked:" + view_key
+    from_link = st.session_state.pop(K + "sel_param", None)
+    if from_link:  # a shared link's selection, brush included: it becomes the list's selection
+        published = set(frame.loc[frame["pair_status"] == "published", "area_code"])
+        st.session_state[picked_key] = [c for c in from_link if c in published]
     panel = st.expander("Gebieden selecteren met het toetsenbord", key=K + "keyboard_panel", on_change="rerun")
     with panel:
         if panel.open:

@@ -34,5 +34,10 @@ def render() -> None:
                                         "code als GM0599 en druk op Enter. De keuze blijft bewaard op alle pagina's.")
     state.set_shared_gemeente(code)
     state.write_params("home", {"gemeente": code})
-    st.markdown("Kies hierna een thema in het menu links. " + widgets.SIGNAL)
+    name = gem.set_index("area_code").loc[code, "name"]
+    st.page_link("pages/profiel.py", label=f"Profiel van {name}: alle indicatoren op één pagina",
+                 icon=":material/summarize:", query_params={"gemeente": code})
+    st.page_link("pages/combine.py", label=f"De wijken van {name}: twee indicatoren combineren",
+                 icon=":material/scatter_plot:", query_params={"gemeente": code, "scope": "gemeente_wijken"})
+    st.markdown("Of kies een thema in het menu links. " + widgets.SIGNAL)
     widgets.area_division_note()

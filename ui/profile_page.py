@@ -246,7 +246,9 @@ def render() -> None:
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
                                       format_func=labels.get, max_selections=reference.MAX_PICKED,
                                       placeholder=widgets.CHOOSE_GEMEENTEN))
-    state.write_params(K, {"gemeente": gemeente, "ref": ref_code, "kies": ",".join(picked) if ref_code == "eigen" else ""})
+    shown_view = state.write_params(K, {"gemeente": gemeente, "ref": ref_code,
+                                        "kies": ",".join(picked) if ref_code == "eigen" else ""})
+    widgets.share_link("profiel", shown_view)
 
     p = cache.profile(v, gemeente, ref_code, picked)
     st.title(f"Profiel van {p.name}")

@@ -120,7 +120,7 @@ def set_shared_gemeente(code: str) -> None:
     st.session_state[SHARED_GEMEENTE] = code
 
 
-def write_params(page: str, values: dict) -> None:
+def write_params(page: str, values: dict) -> dict[str, str]:
     """Replace the URL's query parameters with the current view (only if they changed), and keep the
     view as this page's last one of the session (read_params)."""
     wanted = {k: str(v) for k, v in values.items() if v not in (None, "", [], ())}
@@ -128,3 +128,4 @@ def write_params(page: str, values: dict) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)
+    return wanted

@@ -171,9 +171,11 @@ def render(theme: str) -> None:
         st.session_state[k("area")] = clicked
     _keep_valid(k("area"), list(names), default_area)
 
-    state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
+    shown_view = state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
                         "ref": ref_code, "area": st.session_state[k("area")],
                         "kies": ",".join(picked) if ref_code == "eigen" else ""})
+
+    widgets.share_link(theme, shown_view)
 
     # --- map + legend + definition ----------------------------------------------------------
     subtitle = f"{ind.name}, {year}" + (f", {catalogue.branch_name(sbi)}" if sbi else "")

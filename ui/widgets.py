@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -166,3 +167,13 @@ def clicked_area(page_key: str) -> str | None:
         return None
     st.session_state[page_key + ":kaart_gezien"] = (map_key, index)
     return codes[index]
+
+
+def share_link(url_path: str, params: dict[str, str], note: str = "") -> None:
+    """A "Link delen" button with the address of this exact view, ready to copy (the code block's own
+    copy button): the address bar holds it too, but people look for a button."""
+    base = (st.context.url or "").rstrip("/")
+    link = f"{base}/{url_path}?{urlencode(params)}" if base else f"/{url_path}?{urlencode(params)}"
+    with st.popover("Link delen", icon=":material/link:"):
+        st.caption("De link opent deze weergave, met dezelfde keuzes. Kopieer hem met de knop rechts." + note)
+        st.code(link, language=None, wrap_lines=True)

@@ -412,3 +412,41 @@ def test_a_page_keeps_its_view_while_you_look_elsewhere():
     at.query_params["indicator"] = "dr_hennep"
     at.switch_page("pages/drugs.py").run()
     assert at.selectbox(key="drugs:indicator").value == "dr_hennep"
+
+
+def test_home_leads_to_the_gemeente_profile_and_its_wijken():
+    """Issue 13, expected and missing: a path from Home to the gemeente's own profile."""
+    at = open_page("home", {"gemeente": "GM0599"})
+    links = {el.proto.label: el.proto for el in at.get("page_link")}
+    profile = links["Profiel van Rotterdam: alle indicatoren op één pagina"]
+    assert profile.page.endswith("profiel") and "gemeente=GM0599" in profile.query_string
+    combine = links["De wijken van Rotterdam: twee indicatoren combineren"]
+    assert "scope=gemeente_wijken" in combine.query_string and "gemeente=GM0599" in combine.query_string
+
+
+def _share_link(at) -> str:
+    (code,) = [el for el in at.get("code")]
+    return code.proto.code_text
+
+
+def test_combine_selection_travels_in_the_link():
+    """Issue 13, expected and missing: the brush selection in the share link."""
+    view = {"x": "tr_fiu_per_1000", "y": "dr_verdachten_per_1000", "year": "2024", "scope": "gemeente_wijken",
+            "gemeente": "GM0599", "sel": "WK059915,WK059910"}
+    at = open_page("combine", view)
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert any("Selectie (2 gebieden)" in m.value for m in at.markdown)
+    assert at.query_params["sel"] in ("WK059915,WK059910", ["WK059915,WK059910"])
+    link = _share_link(at)
+    assert link.startswith("/combine?") and "sel=WK059915%2CWK059910" in link and "gemeente=GM0599" in link
+    # A code that is no area is named as such, the rest of the selection stays.
+    at = open_page("combine", {**view, "sel": "WK059915,GM9999"})
+    assert any("selectie" in w.value for w in at.warning)
+    assert any("Selectie (1 gebied)" in m.value for m in at.markdown)
+
+
+def test_theme_page_share_link_holds_the_view():
+    at = open_page("drugs", {"indicator": "dr_verdachten_per_1000", "year": "2021", "gemeente": "GM0599"})
+    link = _share_link(at)
+    assert link.startswith("/drugs?") and "year=2021" in link and "gemeente=GM0599" in link
+    assert "indicator=dr_verdachten_per_1000" in link
