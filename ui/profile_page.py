@@ -44,12 +44,13 @@ def default_gemeente(valid: set[str]) -> str:
 def _init_state(v: str, warnings: list[str]) -> None:
     if state.view_is_set(k("gemeente")):
         return
-    params = state.read_params(K)
+    params = state.read_params(K, (*state.PARAMS, "naast"))
     valid = set(cache.gemeenten(v)["area_code"])
     gemeente = state.pick(params, "gemeente", valid, default_gemeente(valid), warnings, "gemeente")
     ref = state.pick(params, "ref", set(GROUPS), prof.DEFAULT_REFERENCE, warnings, "vergelijk met")
     picked = state.pick_list(params, "kies", valid, warnings, "eigen selectie")
-    st.session_state.update({k("gemeente"): gemeente, k("ref"): ref, k("kies"): picked})
+    beside = state.pick(params, "naast", valid, None, warnings, "naast elkaar met")
+    st.session_state.update({k("gemeente"): gemeente, k("ref"): ref, k("kies"): picked, k("naast"): beside})
     state.set_shared_gemeente(gemeente)
 
 
@@ -247,7 +248,8 @@ def render() -> None:
                                       format_func=labels.get, max_selections=reference.MAX_PICKED,
                                       placeholder=widgets.CHOOSE_GEMEENTEN))
     shown_view = state.write_params(K, {"gemeente": gemeente, "ref": ref_code,
-                                        "kies": ",".join(picked) if ref_code == "eigen" else ""})
+                                        "kies": ",".join(picked) if ref_code == "eigen" else "",
+                                        "naast": st.session_state.get(k("naast"))})
     widgets.share_link("profiel", shown_view)
 
     p = cache.profile(v, gemeente, ref_code, picked)
@@ -288,6 +290,20 @@ def render() -> None:
         st.markdown("Index = waarde van de gemeente / referentiewaarde x 100 (log-schaal). Het streepje is het "
                     "95%-interval van de gemeente. Omzet per inwoner (euro's) is geen telling en wordt hier niet "
                     "getoetst. Aantallen worden vergeleken met het gemiddelde aantal in de groep.")
+
+    # --- two gemeenten side by side ------------------------------------------------------------
+    st.subheader("Naast elkaar met een tweede gemeente")
+    others = [c for c in labels if c != gemeente]
+    if st.session_state.get(k("naast")) not in others:
+        st.session_state[k("naast")] = None
+    beside = st.selectbox("Tweede gemeente", others, key=k("naast"), format_func=labels.get, index=None,
+                          placeholder="Kies een gemeente om naast deze te zetten")
+    if beside:
+        other = cache.profile(v, beside, ref_code, picked)
+        st.caption(f"Per indicator de waarde van beide gemeenten (x = geheim, . = geen waarde), met de index "
+                   f"ten opzichte van de eigen referentie: {p.group.label} voor {p.name}, {other.group.label} voor "
+                   f"{other.name} (100 = gelijk)." + (" DEMO-cijfers." if p.demo or other.demo else ""))
+        st.dataframe(prof.side_by_side(p, other), hide_index=True, width="stretch", placeholder="")
 
     # --- wijken ------------------------------------------------------------------------------
     keys = tuple(prof.notable_keys(p))

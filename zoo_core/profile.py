@@ -318,3 +318,23 @@ def wijk_table(trends: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reset_index().rename(columns={"wijk": "Wijk", "area_code": "Code"})
     wide.columns.name = None
     return wide[["Wijk", "Code"] + [c for c in wide.columns if c not in ("Wijk", "Code")]]
+
+
+def side_by_side(a: Profile, b: Profile) -> pd.DataFrame:
+    """Two gemeenten's profiles in one table, row by row: each value (x for suppressed) with its index
+    against that gemeente's own reference group and whether it differs significantly. Only published
+    cells carry numbers, as in each profile on its own."""
+    b_rows = {r.key: r for r in b.rows}
+    recs = []
+    for ra in a.rows:
+        rb = b_rows.get(ra.key)
+        rec = {"Thema": ra.theme_name, "Indicator": ra.label, "Jaar": str(ra.year)}
+        for prof, r in ((a, ra), (b, rb)):
+            if r is None:
+                rec.update({prof.name: statuses.SYMBOL[statuses.MISSING], f"Index {prof.name}": "", f"Verschil {prof.name}": ""})
+                continue
+            rec[prof.name] = statuses.cell_text(r.value, r.status, r.decimals)
+            rec[f"Index {prof.name}"] = fmt(r.index, 0) if r.published and r.index is not None else ""
+            rec[f"Verschil {prof.name}"] = r.sig_label
+        recs.append(rec)
+    return pd.DataFrame(recs)

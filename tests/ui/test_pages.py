@@ -450,3 +450,19 @@ def test_theme_page_share_link_holds_the_view():
     link = _share_link(at)
     assert link.startswith("/drugs?") and "year=2021" in link and "gemeente=GM0599" in link
     assert "indicator=dr_verdachten_per_1000" in link
+
+
+def test_profile_puts_two_gemeenten_side_by_side():
+    """Issue 13, expected and missing: two gemeenten side by side (Vaals next to Schiermonnikoog)."""
+    at = open_page("profiel", {"gemeente": "GM0981", "naast": "GM0088"})
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="profiel:naast").value == "GM0088"
+    (table,) = [df.value for df in at.dataframe if "Index Schiermonnikoog" in df.value.columns]
+    assert {"Vaals", "Schiermonnikoog", "Index Vaals"} <= set(table.columns)
+    assert "naast=GM0088" in _share_link(at)
+    at.selectbox(key="profiel:naast").set_value(None).run()
+    assert not any("Index Schiermonnikoog" in df.value.columns for df in at.dataframe)
+    assert "naast" not in at.query_params
+    # The gemeente itself is no second gemeente; a code that is none is refused with a warning.
+    assert open_page("profiel", {"gemeente": "GM0981", "naast": "GM0981"}).selectbox(key="profiel:naast").value is None
+    assert open_page("profiel", {"gemeente": "GM0981", "naast": "<b>"}).warning

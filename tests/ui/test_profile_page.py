@@ -114,6 +114,7 @@ def test_no_suppressed_value_reaches_page_or_export(poisoned_db, leak_gemeenten,
     monkeypatch.setenv("ZOO_DB", str(path))
     views = [{"gemeente": g, "ref": r} for g in gms + ["GM0599"] for r in ("stedelijkheid", "nl")]
     views.append({"gemeente": gms[0], "ref": "buren"})
+    views.append({"gemeente": "GM0599", "ref": "nl", "naast": gms[0]})  # a secret-heavy gemeente side by side
     for params in views:
         downloads.clear()
         at = open_page("profiel", params)

@@ -136,3 +136,19 @@ def test_report_escapes_and_suppressed_text(rel, suppressed_gemeente):
     assert html.count("x — geheim") >= len(p.suppressed)
     svg = report.dot_chart_svg(list(p.rows))
     assert svg.count("<circle") == len(p.plotted)
+
+
+def test_side_by_side_keeps_each_gemeentes_own_states(rel, rotterdam, suppressed_gemeente):
+    other = prof.build_profile(rel, suppressed_gemeente)
+    table = prof.side_by_side(rotterdam, other)
+    assert len(table) == len(rotterdam.rows)
+    assert list(table.columns[:3]) == ["Thema", "Indicator", "Jaar"]
+    for profile_ in (rotterdam, other):
+        by_label = {r.label: r for r in profile_.rows}
+        for label, text, index in zip(table["Indicator"], table[profile_.name], table[f"Index {profile_.name}"]):
+            r = by_label[label]
+            if r.status == "suppressed":
+                assert text == "x" and index == ""  # no number next to a secret cell, not even its index
+            elif r.published:
+                assert text not in ("x", ".") and re.fullmatch(r"-?[\d.]+(,\d+)?", text)
+    assert (table[other.name] == "x").any()
