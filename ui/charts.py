@@ -104,7 +104,8 @@ def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: 
         color=alt.condition(brush, alt.Color("gekozen:N", title=None,
                                              scale=alt.Scale(domain=["gekozen gemeente", "overig"],
                                                              range=["#c0392b", "#4a6fa5"]),
-                                             legend=alt.Legend(orient="bottom")),
+                                             # one gemeente's own areas: every point is "its", no legend
+                                             legend=alt.Legend(orient="bottom") if highlight else None),
                             alt.value("#cccccc")),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("x:Q", title="X", format=",.2f"),
                  alt.Tooltip("y:Q", title="Y", format=",.2f")],

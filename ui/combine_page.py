@@ -244,7 +244,7 @@ def render() -> None:
         counts = frame["klasse"].value_counts().to_dict()
         st.markdown(legend_html(x_name, y_name, bx, by, ix, iy, counts), unsafe_allow_html=True)
         if brushed:
-            st.caption(f"Geel omrand: de {len(brushed)} geselecteerde gebieden.")
+            st.caption(f"Donkerblauw omrand: de {numbers.count(len(brushed), 'geselecteerde gebied', 'geselecteerde gebieden')}.")
 
     # --- summary ---------------------------------------------------------------------------------
     st.markdown("#### Samenvatting")

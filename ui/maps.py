@@ -132,9 +132,10 @@ def view_for(geo: Geometry) -> pdk.ViewState:
     if geo.bbox is None:
         return pdk.ViewState(latitude=52.2, longitude=5.3, zoom=6.3)
     x0, y0, x1, y1 = geo.bbox
-    # Web Mercator at 512 px per world width: fit the width (~650 px) and the height (~500 px; a degree
-    # of latitude is ~1.6x a degree of longitude here), with a small margin.
-    fit_width = math.log2(360 / max(x1 - x0, 1e-3)) + 0.25
+    # Web Mercator at 512 px per world width: fit the width (~470 px, the map column on an 800 px screen
+    # with the sidebar open, where the legend goes below the map: widgets.MAP_ROW_CSS) and the height
+    # (~500 px; a degree of latitude is ~1.6x a degree of longitude here), with a small margin.
+    fit_width = math.log2(360 / max(x1 - x0, 1e-3)) - 0.2
     fit_height = math.log2(360 / max((y1 - y0) * 1.62, 1e-3)) - 0.1
     zoom = max(5.5, min(13.0, fit_width, fit_height))
     return pdk.ViewState(latitude=(y0 + y1) / 2, longitude=(x0 + x1) / 2, zoom=zoom)

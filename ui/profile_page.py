@@ -250,10 +250,10 @@ def render() -> None:
     shown_view = state.write_params(K, {"gemeente": gemeente, "ref": ref_code,
                                         "kies": ",".join(picked) if ref_code == "eigen" else "",
                                         "naast": st.session_state.get(k("naast"))})
-    widgets.share_link("profiel", shown_view)
 
     p = cache.profile(v, gemeente, ref_code, picked)
     st.title(f"Profiel van {p.name}")
+    widgets.share_link("profiel", shown_view)
     if p.demo:
         widgets.demo_banner(True)
     st.caption(f"Alle indicatoren van de vier thema's (laatste jaar; branche-indicatoren per risicobranche), "
@@ -297,7 +297,7 @@ def render() -> None:
     if st.session_state.get(k("naast")) not in others:
         st.session_state[k("naast")] = None
     beside = st.selectbox("Tweede gemeente", others, key=k("naast"), format_func=labels.get, index=None,
-                          placeholder="Kies een gemeente om naast deze te zetten")
+                          placeholder=widgets.CHOOSE)
     if beside:
         other = cache.profile(v, beside, ref_code, picked)
         st.caption(f"Per indicator de waarde van beide gemeenten (x = geheim, . = geen waarde), met de index "

@@ -88,9 +88,18 @@ PRINT_CSS = """@media print {
 }"""
 
 
+# A map beside its legend needs a wide screen: below 1,100 px (an 800 px screen with the sidebar open
+# left the map a 340 px column that cut Rotterdam in half) the legend goes below the map.
+MAP_ROW_CSS = """@media (max-width: 1100px) {
+  [data-testid=stHorizontalBlock]:has([data-testid=stDeckGlJsonChart]) { flex-wrap: wrap !important; }
+  [data-testid=stHorizontalBlock]:has([data-testid=stDeckGlJsonChart]) > [data-testid=stColumn] {
+    width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }
+}"""
+
+
 def page_styles() -> None:
     """Styles every page needs; app.py calls this once per run, before the page."""
-    st.html(f"<style>{FOCUS_CSS}\n{TOGGLE_CSS}\n{PRINT_CSS}</style>")
+    st.html(f"<style>{FOCUS_CSS}\n{TOGGLE_CSS}\n{PRINT_CSS}\n{MAP_ROW_CSS}</style>")
 
 
 def demo_banner(is_demo: bool) -> None:
@@ -173,7 +182,10 @@ def share_link(url_path: str, params: dict[str, str], note: str = "") -> None:
     """A "Link delen" button with the address of this exact view, ready to copy (the code block's own
     copy button): the address bar holds it too, but people look for a button."""
     base = (st.context.url or "").rstrip("/")
+    if base.endswith("/" + url_path):  # Streamlit leaves the page's own path on under st.App
+        base = base[:-len(url_path) - 1]
     link = f"{base}/{url_path}?{urlencode(params)}" if base else f"/{url_path}?{urlencode(params)}"
     with st.popover("Link delen", icon=":material/link:"):
-        st.caption("De link opent deze weergave, met dezelfde keuzes. Kopieer hem met de knop rechts." + note)
+        st.caption("De link opent deze weergave, met dezelfde keuzes. Kopieer hem met de knop die rechtsboven in "
+                   "het vak verschijnt als u erover beweegt, of selecteer de tekst." + note)
         st.code(link, language=None, wrap_lines=True)

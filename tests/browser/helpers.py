@@ -194,3 +194,63 @@ def axe_violations(page, impacts=("serious", "critical"), timeout_ms: int = 60_0
                 targets: [], summary: []}]; }); }""", WCAG_21_AA)
     page.wait_for_function("window.__axeResult !== null", timeout=timeout_ms)
     return [v for v in page.evaluate("window.__axeResult") if v["impact"] in impacts]
+
+
+# --- steps of a person's journey: screenshots, boxes, areas on the map --------------------------
+
+
+def shot(name: str):
+    from pathlib import Path
+    from zoo_core import settings
+    out = Path(settings.SHOTS.get())
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{name}.png"
+
+
+def type_and_enter(page, box, text: str) -> None:
+    page.keyboard.press("Escape")  # after a rerun the list can reopen on the focused box
+    wait_idle(page)
+    # A click waits for the box to be "stable"; on a loaded 2-core machine the page below it may still
+    # be laying out the map for seconds. Focusing the input is what the click is for.
+    box.wait_for(state="visible", timeout=30_000)
+    box.focus()
+    box.fill(text, timeout=30_000)
+    page.get_by_role("option").first.wait_for()
+    box.press("Enter")
+    wait_idle(page)
+
+
+def selectbox_input(page, label):
+    return page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
+
+
+def release_geometry(release_db, level: str, codes_or_within):
+    from ui import maps
+    from zoo_core.queries import Release
+    rel = Release(release_db)
+    if level == "gemeente":
+        a = rel.areas("gemeente")
+        a = a[a["area_code"].isin(codes_or_within)]
+    else:
+        a = rel.areas(level, codes_or_within)
+    shapes = rel.shapes(list(a["area_code"]))
+    return maps.Geometry.from_shapes([(c, n, shapes[c]) for c, n in zip(a["area_code"], a["name"]) if c in shapes])
+
+
+def screen_point(geo, code: str, canvas_box: dict) -> tuple[float, float]:
+    """Where deck.gl draws an area's label point: Web Mercator, 512 px per world at zoom 0, view centred."""
+    import math
+    from ui import maps
+    view = maps.view_for(geo)
+    world = 512 * 2 ** view.zoom
+    def mx(lon):
+        return (lon + 180) / 360 * world
+    def my(lat):
+        return (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
+    lon, lat = geo.label_points[geo.codes.index(code)]
+    return (canvas_box["x"] + canvas_box["width"] / 2 + mx(lon) - mx(view.longitude),
+            canvas_box["y"] + canvas_box["height"] / 2 + my(lat) - my(view.latitude))
+
+
+def biggest_other(geo, not_this: str) -> str:
+    return max((c for c in geo.codes if c != not_this), key=lambda c: geo.sizes[geo.codes.index(c)])

@@ -6,7 +6,8 @@ import io
 import pytest
 from PIL import Image
 
-from .helpers import goto, wait_idle
+from .helpers import (biggest_other, goto, release_geometry, screen_point, selectbox_input, shot,
+                      type_and_enter, wait_idle)
 
 pytestmark = pytest.mark.browser
 GRID = "[data-testid=stDataFrame]"
@@ -71,7 +72,7 @@ def test_ranking_header_click_sorts_numerically(page, app_server):
         click(name)  # descending
         values = _numbers(_column_texts(page, i + 1))
         assert values == sorted(values, reverse=True), (name, values[:12])
-    grid.screenshot(path=str(_shot("ranking_sorted")))
+    grid.screenshot(path=str(shot("ranking_sorted")))
 
 
 def test_ranking_cells_without_value_are_empty_and_say_why(page, app_server):
@@ -90,15 +91,7 @@ def test_ranking_cells_without_value_are_empty_and_say_why(page, app_server):
     assert secret, texts["Status"]
     for name in ("Rang", "Waarde", "Afwijking"):
         assert all(texts[name][i].strip() in ("", "None") for i in secret), (name, texts[name])
-    grid.screenshot(path=str(_shot("ranking_secret_rows")))
-
-
-def _shot(name: str):
-    from pathlib import Path
-    from zoo_core import settings
-    out = Path(settings.SHOTS.get())
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
+    grid.screenshot(path=str(shot("ranking_secret_rows")))
 
 
 def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
@@ -111,25 +104,12 @@ def test_over_de_data_nihil_sign_is_a_sign_not_a_bullet(page, app_server):
     assert cells[:8:2] == ["x", ".", "-", "0"], cells
     assert table.locator("li, ul").count() == 0
     table.scroll_into_view_if_needed()
-    table.screenshot(path=str(_shot("over_de_data_tekens")))
+    table.screenshot(path=str(shot("over_de_data_tekens")))
     # The demo assumptions are Dutch prose, not an English code block.
     assumptions = page.locator("h2", has_text="Aannames van de demo-generator")
     assumptions.scroll_into_view_if_needed()
     assert page.locator("[data-testid=stCode]").count() == 0
-    page.screenshot(path=str(_shot("over_de_data_aannames")))
-
-
-def _type_and_enter(page, box, text: str) -> None:
-    page.keyboard.press("Escape")  # after a rerun the list can reopen on the focused box
-    wait_idle(page)
-    # A click waits for the box to be "stable"; on a loaded 2-core machine the page below it may still
-    # be laying out the map for seconds. Focusing the input is what the click is for.
-    box.wait_for(state="visible", timeout=30_000)
-    box.focus()
-    box.fill(text, timeout=30_000)
-    page.get_by_role("option").first.wait_for()
-    box.press("Enter")
-    wait_idle(page)
+    page.screenshot(path=str(shot("over_de_data_aannames")))
 
 
 # Home is opened at "/": a later visit to "/home" on the same server showed Streamlit's "Page not found"
@@ -144,13 +124,13 @@ def test_gemeente_search_finds_what_people_type(page, app_server, path, label):
                                ("Sudwest", "GM1900", "Súdwest-Fryslân"),
                                ("GM0599", "GM0599", "Rotterdam"),
                                ("den bosch", "GM0796", "'s-Hertogenbosch (Den Bosch)")]:
-        _type_and_enter(page, box, typed)
+        type_and_enter(page, box, typed)
         page.wait_for_function("c => location.search.includes('gemeente=' + c)", arg=code, timeout=30_000)
         expect(box).to_have_value(shown, timeout=20_000)  # the box follows the server's rerun
-    _type_and_enter(page, box, "Bergen")  # three gemeenten: the choice stays, a message says which
+    type_and_enter(page, box, "Bergen")  # three gemeenten: the choice stays, a message says which
     expect(page.locator("[data-testid=stAlert]").filter(has_text="Bergen (L.)").first).to_be_visible(timeout=20_000)
     expect(box).to_have_value("'s-Hertogenbosch (Den Bosch)", timeout=20_000)
-    page.screenshot(path=str(_shot(f"gemeente_search_{path.strip('/') or 'home'}")))
+    page.screenshot(path=str(shot(f"gemeente_search_{path.strip('/') or 'home'}")))
 
 
 def test_empty_gemeente_choice_reads_dutch(page, app_server):
@@ -160,7 +140,7 @@ def test_empty_gemeente_choice_reads_dutch(page, app_server):
     box = page.locator("[data-testid=stMultiSelect]").filter(has_text="Gemeenten voor de vergelijking").first
     expect(box.locator("input")).to_have_attribute("placeholder", "Kies een of meer gemeenten")
     assert "Choose" not in box.inner_text()
-    box.screenshot(path=str(_shot("multiselect_placeholder")))
+    box.screenshot(path=str(shot("multiselect_placeholder")))
 
 
 def test_printed_profile_holds_the_figures_not_the_app(page, app_server):
@@ -176,7 +156,7 @@ def test_printed_profile_holds_the_figures_not_the_app(page, app_server):
     assert not any(printed.values()), printed
     assert page.get_by_role("heading", name="Profiel van Rotterdam").is_visible()
     assert page.get_by_role("heading", name="Opvallend").is_visible()
-    page.screenshot(path=str(_shot("profiel_print")))
+    page.screenshot(path=str(shot("profiel_print")))
 
 
 def test_year_box_is_not_cut_off_at_800_px(browser, app_server):
@@ -195,7 +175,7 @@ def test_year_box_is_not_cut_off_at_800_px(browser, app_server):
             return [r.left + parseFloat(s.paddingLeft) + c.measureText(el.value).width,
                     Math.min(arrow.left, r.right)]; }""")
         assert box.input_value() == "2024" and ends[0] <= ends[1], ends
-        box.screenshot(path=str(_shot("combine_year_800")))
+        box.screenshot(path=str(shot("combine_year_800")))
     finally:
         ctx.close()
 
@@ -226,12 +206,8 @@ def test_first_visitor_after_a_start_sees_only_the_app_menu(browser, release_db)
             ctx.close()
 
 
-def _box(page, label):
-    return page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
-
-
 def _choose(page, label: str, option: str, in_url: str) -> None:
-    _box(page, label).click()
+    selectbox_input(page, label).click()
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_function("s => location.search.includes(s)", arg=in_url)
     wait_idle(page)
@@ -242,8 +218,8 @@ def _arrive(page, search: str, year: str, level: str) -> None:
     from playwright.sync_api import expect
     page.wait_for_function("s => location.pathname.endsWith('/drugs') && location.search === s", arg=search)
     wait_idle(page)
-    expect(_box(page, "Jaar")).to_have_value(year)
-    expect(_box(page, "Niveau")).to_have_value(level)
+    expect(selectbox_input(page, "Jaar")).to_have_value(year)
+    expect(selectbox_input(page, "Niveau")).to_have_value(level)
     page.wait_for_timeout(500)  # a page that rewrote its address would do it in this run: it must not
     assert page.evaluate("location.search") == search
 
@@ -252,7 +228,7 @@ def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server
     """Issue 13.4: back landed on the bare address of the same view (nothing seemed to happen) and,
     within a page, the page wrote its later view over the earlier address."""
     goto(page, app_server, "/drugs", 90_000)
-    _box(page, "Jaar").wait_for()
+    selectbox_input(page, "Jaar").wait_for()
     views = [page.evaluate("location.search")]
     _choose(page, "Jaar", "2021", "year=2021")
     views.append(page.evaluate("location.search"))
@@ -265,41 +241,9 @@ def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server
     for step in (2, 1, 0):
         page.go_back()
         _arrive(page, views[step], *shown[step])
-    page.screenshot(path=str(_shot("back_button_first_view")))
+    page.screenshot(path=str(shot("back_button_first_view")))
     page.go_forward()
     _arrive(page, views[1], *shown[1])
-
-
-def _geometry(release_db, level: str, codes_or_within):
-    from ui import maps
-    from zoo_core.queries import Release
-    rel = Release(release_db)
-    if level == "gemeente":
-        a = rel.areas("gemeente")
-        a = a[a["area_code"].isin(codes_or_within)]
-    else:
-        a = rel.areas(level, codes_or_within)
-    shapes = rel.shapes(list(a["area_code"]))
-    return maps.Geometry.from_shapes([(c, n, shapes[c]) for c, n in zip(a["area_code"], a["name"]) if c in shapes])
-
-
-def _screen_point(geo, code: str, canvas_box: dict) -> tuple[float, float]:
-    """Where deck.gl draws an area's label point: Web Mercator, 512 px per world at zoom 0, view centred."""
-    import math
-    from ui import maps
-    view = maps.view_for(geo)
-    world = 512 * 2 ** view.zoom
-    def mx(lon):
-        return (lon + 180) / 360 * world
-    def my(lat):
-        return (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
-    lon, lat = geo.label_points[geo.codes.index(code)]
-    return (canvas_box["x"] + canvas_box["width"] / 2 + mx(lon) - mx(view.longitude),
-            canvas_box["y"] + canvas_box["height"] / 2 + my(lat) - my(view.latitude))
-
-
-def _biggest_other(geo, not_this: str) -> str:
-    return max((c for c in geo.codes if c != not_this), key=lambda c: geo.sizes[geo.codes.index(c)])
 
 
 def test_clicking_an_area_on_the_theme_map_shows_its_trend(page, app_server, release_db):
@@ -310,14 +254,14 @@ def test_clicking_an_area_on_the_theme_map_shows_its_trend(page, app_server, rel
     canvas.wait_for()
     page.wait_for_timeout(1500)  # deck.gl binds its pointer handlers after the first frame
     default = page.evaluate("new URLSearchParams(location.search).get('area')")
-    geo = _geometry(release_db, "wijk", "GM0599")
-    target = _biggest_other(geo, default)
-    page.mouse.click(*_screen_point(geo, target, canvas.bounding_box()))
+    geo = release_geometry(release_db, "wijk", "GM0599")
+    target = biggest_other(geo, default)
+    page.mouse.click(*screen_point(geo, target, canvas.bounding_box()))
     page.wait_for_function("c => new URLSearchParams(location.search).get('area') === c", arg=target)
     wait_idle(page)
-    expect(_box(page, "Gebied")).to_have_value(geo.names[geo.codes.index(target)])
+    expect(selectbox_input(page, "Gebied")).to_have_value(geo.names[geo.codes.index(target)])
     page.get_by_text("Ontwikkeling door de jaren").scroll_into_view_if_needed()
-    page.screenshot(path=str(_shot("map_click_trend")))
+    page.screenshot(path=str(shot("map_click_trend")))
 
 
 def test_clicking_a_neighbour_on_the_profile_map_opens_its_profile(page, app_server, release_db):
@@ -330,9 +274,9 @@ def test_clicking_a_neighbour_on_the_profile_map_opens_its_profile(page, app_ser
     canvas.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
     codes = ["GM0599", *Release(release_db).neighbours("GM0599")]
-    geo = _geometry(release_db, "gemeente", codes)
-    target = _biggest_other(geo, "GM0599")
-    page.mouse.click(*_screen_point(geo, target, canvas.bounding_box()))
+    geo = release_geometry(release_db, "gemeente", codes)
+    target = biggest_other(geo, "GM0599")
+    page.mouse.click(*screen_point(geo, target, canvas.bounding_box()))
     page.wait_for_function("c => new URLSearchParams(location.search).get('gemeente') === c", arg=target,
                            timeout=60_000)
     wait_idle(page, 60_000)
