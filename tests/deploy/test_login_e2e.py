@@ -138,13 +138,7 @@ def test_allowed_account_logs_in_sees_data_and_logs_out(login_app, login_page):
 
     # 4. Uitloggen: Streamlit clears its cookie and sends the browser to the provider's end_session
     #    endpoint; after "Yes, sign me out" the provider returns to /oauth2callback, which sends to /.
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_url(re.compile(re.escape(issuer) + "/session/end"), timeout=30_000)
-    _shot(page, "5_provider_logout")
-    page.get_by_role("button", name="Yes, sign me out").click()
-    page.wait_for_url(re.compile("^" + re.escape(base) + "/"), timeout=30_000)
-    _login_page_shown(page)
-    assert not _user_cookie(page)
+    _log_out(page, base, issuer, "5")
     _shot(page, "6_logged_out")
 
     # 5. Refused again on a data page, and the same browser logs in as someone on the domain list.
@@ -157,27 +151,46 @@ def test_allowed_account_logs_in_sees_data_and_logs_out(login_app, login_page):
     _shot(page, "8_domain_user")
 
 
-@pytest.mark.parametrize("account, why", [
-    (OUTSIDER, ""),
-    ("unverified." + DOMAIN_USER, "Uw e-mailadres is niet geverifieerd bij de identiteitsprovider."),
-])
-def test_account_outside_the_allow_list_is_refused(login_app, login_page, account, why):
+REFUSED = "U bent ingelogd, maar dit account heeft geen toegang tot deze omgeving."
+
+
+def _refused(page, base: str, why: str = "") -> None:
+    _idle(page)
+    expect(page.get_by_text(REFUSED)).to_be_visible()
+    if why:
+        expect(page.get_by_text(why)).to_be_visible()
+    assert _user_cookie(page)  # logged in (Streamlit's signed cookie), but the app shows nothing
+    page.goto(base + "/vastgoed")
+    _idle(page)
+    expect(page.get_by_text(REFUSED)).to_be_visible()
+    assert page.locator("[data-testid=stDeckGlJsonChart], [data-testid=stDataFrame], "
+                        "[data-testid=stSelectbox]").count() == 0
+
+
+def _log_out(page, base: str, issuer: str, step: str) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(re.escape(issuer) + "/session/end"), timeout=30_000)
+    _shot(page, f"{step}_provider_logout")
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(re.compile("^" + re.escape(base) + "/"), timeout=30_000)
+    _login_page_shown(page)
+    assert not _user_cookie(page)
+
+
+def test_accounts_outside_the_allow_list_are_refused(login_app, login_page):
     base, issuer = login_app
     page = login_page
     page.goto(base + "/")
     _login_page_shown(page)
-    name = "unverified" if why else "outsider"
-    _log_in_at_provider(page, issuer, account, f"9_{name}")
+    # An address on neither list: refused with the app's Dutch message, on every page.
+    _log_in_at_provider(page, issuer, OUTSIDER, "9_outsider")
     page.wait_for_url(re.compile("^" + re.escape(base) + "/"), timeout=30_000)
-    _idle(page)
-    refusal = page.get_by_text("U bent ingelogd, maar dit account heeft geen toegang tot deze omgeving.")
-    expect(refusal).to_be_visible()
-    if why:
-        expect(page.get_by_text(why)).to_be_visible()
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-    assert _user_cookie(page)  # logged in at the provider, but the app shows nothing
-    page.goto(base + "/vastgoed")
-    _idle(page)
-    expect(refusal).to_be_visible()
-    assert page.locator("[data-testid=stDeckGlJsonChart], [data-testid=stSelectbox]").count() == 0
-    _shot(page, f"9_{name}_refused")
+    _refused(page, base)
+    _shot(page, "9_outsider_refused")
+    # The refusal page's own Uitloggen logs out at the provider too.
+    _log_out(page, base, issuer, "10")
+    # An address on the domain list that the provider says is not verified: refused, with the reason.
+    _log_in_at_provider(page, issuer, "unverified." + DOMAIN_USER, "11_unverified")
+    page.wait_for_url(re.compile("^" + re.escape(base) + "/"), timeout=30_000)
+    _refused(page, base, "Uw e-mailadres is niet geverifieerd bij de identiteitsprovider.")
+    _shot(page, "11_unverified_refused")
