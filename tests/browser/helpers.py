@@ -78,13 +78,13 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0,
-                     extra_args: tuple[str, ...] = ()):
-    """Run `streamlit run script` on a free loopback port; yield its base URL.
+                     extra_args: tuple[str, ...] = (), port: int | None = None):
+    """Run `streamlit run script` on a free loopback port (or `port`); yield its base URL.
 
     Own process group (start_new_session) so teardown kills everything it
     spawned; server output goes to a temp file and is shown if start fails.
     """
-    port = free_port()
+    port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
