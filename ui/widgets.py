@@ -185,7 +185,7 @@ def share_link(url_path: str, params: dict[str, str], note: str = "") -> None:
     if base.endswith("/" + url_path):  # Streamlit leaves the page's own path on under st.App
         base = base[:-len(url_path) - 1]
     link = f"{base}/{url_path}?{urlencode(params)}" if base else f"/{url_path}?{urlencode(params)}"
-    with st.popover("Link delen", icon=":material/link:"):
+    with st.popover("Link delen"):
         st.caption("De link opent deze weergave, met dezelfde keuzes. Kopieer hem met de knop die rechtsboven in "
                    "het vak verschijnt als u erover beweegt, of selecteer de tekst." + note)
         st.code(link, language=None, wrap_lines=True)

@@ -224,6 +224,7 @@ def _arrive(page, search: str, year: str, level: str) -> None:
     assert page.evaluate("location.search") == search
 
 
+@pytest.mark.timeout(400)
 def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server):
     """Issue 13.4: back landed on the bare address of the same view (nothing seemed to happen) and,
     within a page, the page wrote its later view over the earlier address."""
