@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue, demo, geography, own, release, statline
+from .disclosure import cross
 from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
                          ratio_primary)
 from .disclosure.knowledge import propagate_upper, public_upper
@@ -196,6 +197,7 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     """
     present = set(base["measure"])
     chains = [(family, sbi) for family in catalogue.family_order() if family in present
+              and not catalogue.BASE_MEASURES[family].breakdown_of  # protect_breakdowns
               for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
     if not chains:
         return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
@@ -232,6 +234,137 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
             pd.concat([p for r in ordered for p in r[4]], ignore_index=True),
             [rep for r in ordered for rep in r[5]])
+
+
+def breakdown_cross(family: str, year: int, base: pd.DataFrame, hierarchy: geography.Hierarchy,
+                    ctx: dict[str, np.ndarray], rule_sets, total_hidden: np.ndarray
+                    ) -> tuple[cross.CrossTable, list[str]]:
+    """The area x class table of a breakdown family for one year: column 0 is the total family (every
+    area, with its public bound), then the classes of each breakdown (only for catalogue.BREAKDOWN_LEVELS);
+    per area the classes of each breakdown add up to the total, per class the area hierarchy adds up.
+    `base` indexed by (measure, year, sbi); `total_hidden` per area: the total family's pattern. A class
+    is publicly at most its area's published total (so a class of an area with a published 0 is known
+    and never chosen as protection), else at most the total's public bound.
+    Returns the table and its column keys ('' = the total)."""
+    measure = catalogue.BASE_MEASURES[family]
+    total = catalogue.BASE_MEASURES[measure.breakdown_of]
+    codes = hierarchy.areas["area_code"].to_numpy()
+    classes = [c for b in measure.breakdowns for c in catalogue.BREAKDOWNS[b].class_codes]
+    columns = [""] + classes
+
+    def column(code: str, sbi: str) -> np.ndarray:
+        return base.loc[(code, year, sbi)].set_index("area_code").reindex(codes)["value"].fillna(0.0).to_numpy()
+
+    values = np.column_stack([column(measure.breakdown_of, "")] + [column(family, c) for c in classes])
+    present = np.ones(values.shape, dtype=bool)
+    present[:, 1:] = hierarchy.areas["level"].isin(catalogue.BREAKDOWN_LEVELS).to_numpy()[:, None]
+    upper = np.full(values.shape, np.inf)
+    if total.at_most:
+        upper[:, 0] = propagate_upper(public_upper(ctx[total.at_most]), hierarchy.relations())
+    upper[:, 1:] = np.where(total_hidden, upper[:, 0], values[:, 0])[:, None]
+    col_relations, start = [], 1
+    for b in measure.breakdowns:
+        k = len(catalogue.BREAKDOWNS[b].classes)
+        col_relations.append((0, list(range(start, start + k))))
+        start += k
+    table = cross.cross_table(list(codes), columns, values, values, hierarchy.relations(), col_relations,
+                              rule_sets[measure.unit_type], upper=upper, present=present)
+    try:
+        cross.check_additive(table)
+    except ValueError as exc:
+        raise DisclosureError(f"{family} {year}: {exc}") from None
+    return table, columns
+
+
+def _class_primary(table: cross.CrossTable, rules) -> np.ndarray:
+    """Primary rules for the class cells: the threshold, and a class of 0 or of everyone in an area with
+    fewer than extreme_share_min_denominator units (a count with a public total is a share)."""
+    t = table.table
+    mask = primary_suppression(t).mask
+    index = table.cell_index
+    rows = np.flatnonzero(index[:, 1] >= 0)
+    totals = t.values[index[rows, 0]]
+    for c in range(1, index.shape[1]):
+        cells = index[rows, c]
+        share = ratio_primary(t.values[cells], totals, rules)
+        small = (totals > 0) & (totals < rules.extreme_share_min_denominator)
+        extreme = ((t.values[cells] == 0) | (t.values[cells] == totals)) & small
+        mask[cells] |= extreme & share.mask
+    return mask
+
+
+def _protect_breakdown_family(family: str) -> tuple[list, list, list]:
+    """One breakdown family over all years (each year prefers last year's class pattern); in a worker."""
+    indexed, hierarchy, ctx, pats, rule_sets = (_SHARED[k] for k in ("base", "hierarchy", "ctx", "patterns", "rule_sets"))
+    codes = hierarchy.areas["area_code"].to_numpy()
+    cells, out_patterns, reports = [], [], []
+    measure = catalogue.BASE_MEASURES[family]
+    rules = rule_sets[measure.unit_type]
+    previous = None
+    for year in measure.years:
+        started = time.perf_counter()
+        total_pattern = pats.loc[(measure.breakdown_of, year, "")].set_index("area_code").reindex(codes)
+        table, columns = breakdown_cross(family, year, indexed, hierarchy, ctx, rule_sets,
+                                         total_pattern["suppressed"].to_numpy(bool))
+        t, index = table.table, table.cell_index
+        total_cells = index[:, 0]
+        frozen = np.zeros(len(t), dtype=bool)
+        frozen[total_cells] = True
+        hidden_total = np.zeros(len(t), dtype=bool)
+        hidden_total[total_cells] = total_pattern["suppressed"].to_numpy(bool)
+        primary = _class_primary(table, rules)
+        primary[total_cells] = total_pattern["primary"].to_numpy(bool)
+        result = protect(t, primary, preferred=previous, frozen=frozen, hidden_already=hidden_total)
+        previous = result.suppressed & ~frozen
+        rows = np.flatnonzero(index[:, 1] >= 0)
+        n_class = int((~frozen).sum())
+        n_primary = int((primary & ~frozen).sum())
+        for c, sbi in enumerate(columns[1:], start=1):
+            idx = index[rows, c]
+            hidden = result.suppressed[idx]
+            ind = next(i for i in catalogue.family_members(family) if sbi in catalogue.BREAKDOWNS[i.breakdown].class_codes)
+            cells.append(pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes[rows], "sbi": sbi,
+                                       "value": np.where(hidden, np.nan, t.values[idx]),
+                                       "status": np.where(hidden, "suppressed", "published")}))
+            out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes[rows],
+                                              "suppressed": hidden, "primary": primary[idx]}))
+        report = FamilyReport(family, year, "", n_class, n_primary,
+                              int((result.suppressed & ~frozen).sum()) - n_primary, 0, time.perf_counter() - started)
+        reports.append(report)
+    return cells, out_patterns, reports
+
+
+def protect_breakdowns(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
+                       patterns: pd.DataFrame, rule_sets=None, log=print
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+    """Protect every breakdown family (catalogue BaseMeasure.breakdown_of) as one two-dimensional
+    table per year: primary rules per class cell, secondary suppression over every relation in both
+    dimensions, one audit over all of them. The total column is the already protected total family:
+    frozen with its pattern, so the classes never change what was published of it."""
+    rule_sets = rule_sets or load_rule_sets()
+    families = [f for f in catalogue.family_order() if catalogue.BASE_MEASURES[f].breakdown_of
+                and f in set(base["measure"])]
+    if not families:
+        return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
+    codes = hierarchy.areas["area_code"].to_numpy()
+    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
+    _SHARED.update(base=base[base["measure"].isin(families + [catalogue.BASE_MEASURES[f].breakdown_of for f in families])]
+                   .set_index(["measure", "year", "sbi"]).sort_index(), hierarchy=hierarchy,
+                   ctx={c: ctx[c].to_numpy() for c in ctx.columns},
+                   patterns=patterns.set_index(["family", "year", "sbi"]).sort_index(), rule_sets=rule_sets)
+    with ProcessPoolExecutor(max_workers=min(len(families), os.cpu_count() or 1),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_protect_breakdown_family, families))  # in family order: deterministic
+    _SHARED.clear()
+    cells, out_patterns, reports = [], [], []
+    for family_cells, family_patterns, family_reports in results:
+        cells += family_cells
+        out_patterns += family_patterns
+        reports += family_reports
+    for report in reports:
+        log(f"  {report.family:<24} {report.year} {'-':>5}  cells {report.cells:>5}  primary {report.primary:>4}  "
+            f"secondary {report.secondary:>4}  (area x class, linked to its total)  {report.seconds:.2f}s")
+    return pd.concat(cells, ignore_index=True), pd.concat(out_patterns, ignore_index=True), reports
 
 
 def protect_own(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
@@ -281,6 +414,9 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
     context = context_cells(areas, kerncijfers)
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
+    b_cells, b_patterns, b_reports = protect_breakdowns(base, hierarchy, context, patterns, log=log)
+    cells, patterns = pd.concat([cells, b_cells], ignore_index=True), pd.concat([patterns, b_patterns], ignore_index=True)
+    reports += b_reports
     own_cells, own_patterns, own_reports = protect_own(own_base, areas, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
     base = pd.concat([base, own_base], ignore_index=True) if len(own_base) else base
