@@ -15,6 +15,13 @@ labelled as demo in the app. Assumptions (all documented in the README and on "O
 - Magnitudes (turnover, sale prices, transactions per person) carry the number of contributors and the
   two largest contributions, which disclosure control needs for threshold and dominance rules.
 - Denominators are the real 2024 figures for every year (the 2024 area division throughout).
+- Kenmerken (breakdowns): each area's drugsverdachten are split at random (multinomial) over age
+  classes (<18 8 %, 18-24 30 %, 25-44 40 %, 45+ 22 %; urban areas a little younger), sex (86 % men)
+  and "met verdachte familieleden" (22 %, 32 % in a cluster wijk). 35 % of geruimde hennepkwekerijen
+  have no residents (empty house, business unit); an inhabited one has 1 + Poisson(1.3) residents,
+  split over the same age classes (18 / 12 / 40 / 30 %) and sex (58 % men). The classes add up
+  exactly to the area's total, and are drawn from their own random stream (the other figures do not
+  change with them).
 """
 from __future__ import annotations
 
@@ -42,6 +49,12 @@ ASSUMPTIONS_NL = (
     "Bij bedragen (omzet, verkoopprijzen, transacties per persoon) horen het aantal bijdragers en de twee "
     "grootste bijdragen: de geheimhouding heeft die nodig voor de drempel- en dominantieregels.",
     "De noemers zijn voor elk jaar de echte cijfers van 2024; alle jaren staan op de gebiedsindeling 2024.",
+    "Kenmerken: de drugsverdachten van elk gebied worden willekeurig verdeeld over leeftijdsklassen (jonger dan 18 "
+    "jaar 8%, 18 tot 25 jaar 30%, 25 tot 45 jaar 40%, 45 jaar en ouder 22%; in stedelijke gebieden iets jonger), "
+    "geslacht (86% man) en 'met verdachte familieleden' (22%, in een clusterwijk 32%).",
+    "Bij 35% van de geruimde hennepkwekerijen woont niemand (leegstaand huis, bedrijfsruimte); een bewoonde "
+    "kwekerij heeft 1 plus gemiddeld 1,3 bewoners, verdeeld over dezelfde leeftijdsklassen (18, 12, 40 en 30%) "
+    "en geslacht (58% man). De klassen tellen precies op tot het totaal van het gebied.",
     "Alles wat de generator maakt, is in de app als demo gemarkeerd.",
 )
 
