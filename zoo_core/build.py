@@ -197,24 +197,29 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     """
     present = set(base["measure"])
     chains = [(family, sbi) for family in catalogue.family_order() if family in present
-              and not catalogue.BASE_MEASURES[family].breakdown_of  # protect_breakdowns
               for sbi in catalogue.BASE_MEASURES[family].branches or ("",)]
     if not chains:
         return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
     codes = hierarchy.areas["area_code"].to_numpy()
     ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
     _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
+                   levels=hierarchy.areas["level"].to_numpy(),
                    relations=hierarchy.relations() if relations is None else relations,
                    ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
     def parent_of(chain):
-        return catalogue.BASE_MEASURES[chain[0]].depends_on, chain[1]
+        measure = catalogue.BASE_MEASURES[chain[0]]
+        return measure.depends_on or measure.breakdown_of, chain[1]
+
+    def submit(pool, chain, parent):
+        worker = _protect_breakdown_chain if catalogue.BASE_MEASURES[chain[0]].breakdown_of else _protect_chain
+        return pool.submit(worker, chain[0], chain[1], parent)
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
         # Parents of other chains first; a dependent chain starts as soon as its parent is done.
-        waiting = [c for c in chains if catalogue.BASE_MEASURES[c[0]].depends_on]
+        waiting = [c for c in chains if parent_of(c)[0]]
         parents = {parent_of(c) for c in waiting}
         first = sorted((c for c in chains if c not in waiting), key=lambda c: c not in parents)  # stable
         running = {pool.submit(_protect_chain, f, s, None) for f, s in first}
@@ -223,12 +228,14 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             running.remove(finished)
             result = finished.result()
             done[(result[0], result[1])] = result
+            two_way = bool(catalogue.BASE_MEASURES[result[0]].breakdown_of)
             for r in result[5]:
                 log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
-                    f"secondary {r.secondary:>4}  bounded {r.bounded:>4}  {r.seconds:.2f}s")
+                    f"secondary {r.secondary:>4}  " + ("area x class" if two_way else f"bounded {r.bounded:>4}")
+                    + f"  {r.seconds:.2f}s")
             for chain in [c for c in waiting if parent_of(c) in done]:
                 waiting.remove(chain)
-                running.add(pool.submit(_protect_chain, chain[0], chain[1], done[parent_of(chain)][2]))
+                running.add(submit(pool, chain, done[parent_of(chain)][2]))
     _SHARED.clear()
     ordered = [done[c] for c in chains]
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
@@ -236,7 +243,7 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             [rep for r in ordered for rep in r[5]])
 
 
-def breakdown_cross(family: str, year: int, base: pd.DataFrame, hierarchy: geography.Hierarchy,
+def breakdown_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, levels: np.ndarray, relations,
                     ctx: dict[str, np.ndarray], rule_sets, total_hidden: np.ndarray
                     ) -> tuple[cross.CrossTable, list[str]]:
     """The area x class table of a breakdown family for one year: column 0 is the total family (every
@@ -248,7 +255,6 @@ def breakdown_cross(family: str, year: int, base: pd.DataFrame, hierarchy: geogr
     Returns the table and its column keys ('' = the total)."""
     measure = catalogue.BASE_MEASURES[family]
     total = catalogue.BASE_MEASURES[measure.breakdown_of]
-    codes = hierarchy.areas["area_code"].to_numpy()
     classes = [c for b in measure.breakdowns for c in catalogue.BREAKDOWNS[b].class_codes]
     columns = [""] + classes
 
@@ -257,17 +263,17 @@ def breakdown_cross(family: str, year: int, base: pd.DataFrame, hierarchy: geogr
 
     values = np.column_stack([column(measure.breakdown_of, "")] + [column(family, c) for c in classes])
     present = np.ones(values.shape, dtype=bool)
-    present[:, 1:] = hierarchy.areas["level"].isin(catalogue.BREAKDOWN_LEVELS).to_numpy()[:, None]
+    present[:, 1:] = np.isin(levels, catalogue.BREAKDOWN_LEVELS)[:, None]
     upper = np.full(values.shape, np.inf)
     if total.at_most:
-        upper[:, 0] = propagate_upper(public_upper(ctx[total.at_most]), hierarchy.relations())
+        upper[:, 0] = propagate_upper(public_upper(ctx[total.at_most]), relations)
     upper[:, 1:] = np.where(total_hidden, upper[:, 0], values[:, 0])[:, None]
     col_relations, start = [], 1
     for b in measure.breakdowns:
         k = len(catalogue.BREAKDOWNS[b].classes)
         col_relations.append((0, list(range(start, start + k))))
         start += k
-    table = cross.cross_table(list(codes), columns, values, values, hierarchy.relations(), col_relations,
+    table = cross.cross_table(list(codes), columns, values, values, relations, col_relations,
                               rule_sets[measure.unit_type], upper=upper, present=present)
     try:
         cross.check_additive(table)
@@ -293,78 +299,48 @@ def _class_primary(table: cross.CrossTable, rules) -> np.ndarray:
     return mask
 
 
-def _protect_breakdown_family(family: str) -> tuple[list, list, list]:
-    """One breakdown family over all years (each year prefers last year's class pattern); in a worker."""
-    indexed, hierarchy, ctx, pats, rule_sets = (_SHARED[k] for k in ("base", "hierarchy", "ctx", "patterns", "rule_sets"))
-    codes = hierarchy.areas["area_code"].to_numpy()
-    cells, out_patterns, reports = [], [], []
+def _protect_breakdown_chain(family: str, sbi: str, parent: dict) -> tuple:
+    """A breakdown family over all years, as one area x class table per year (each year prefers last
+    year's class pattern): primary rules per class cell, secondary suppression over every relation in
+    both dimensions, one audit over all of them. The total column is the protected total family
+    `parent`, frozen with its pattern, so the classes never change what is published of it.
+    Returns what _protect_chain returns."""
+    base, codes, levels, relations, ctx, rule_sets = (_SHARED[k] for k in ("base", "codes", "levels", "relations",
+                                                                             "ctx", "rule_sets"))
     measure = catalogue.BASE_MEASURES[family]
     rules = rule_sets[measure.unit_type]
+    cells, out_patterns, reports, finals, primaries = [], [], [], {}, {}
     previous = None
     for year in measure.years:
         started = time.perf_counter()
-        total_pattern = pats.loc[(measure.breakdown_of, year, "")].set_index("area_code").reindex(codes)
-        table, columns = breakdown_cross(family, year, indexed, hierarchy, ctx, rule_sets,
-                                         total_pattern["suppressed"].to_numpy(bool))
+        table, columns = breakdown_cross(family, year, base, codes, levels, relations, ctx, rule_sets,
+                                         parent["finals"][year])
         t, index = table.table, table.cell_index
         total_cells = index[:, 0]
         frozen = np.zeros(len(t), dtype=bool)
         frozen[total_cells] = True
         hidden_total = np.zeros(len(t), dtype=bool)
-        hidden_total[total_cells] = total_pattern["suppressed"].to_numpy(bool)
+        hidden_total[total_cells] = parent["finals"][year]
         primary = _class_primary(table, rules)
-        primary[total_cells] = total_pattern["primary"].to_numpy(bool)
+        primary[total_cells] = parent["primaries"][year]
         result = protect(t, primary, preferred=previous, frozen=frozen, hidden_already=hidden_total)
         previous = result.suppressed & ~frozen
+        finals[year], primaries[year] = previous, primary & ~frozen
         rows = np.flatnonzero(index[:, 1] >= 0)
-        n_class = int((~frozen).sum())
         n_primary = int((primary & ~frozen).sum())
-        for c, sbi in enumerate(columns[1:], start=1):
+        for c, code in enumerate(columns[1:], start=1):
             idx = index[rows, c]
             hidden = result.suppressed[idx]
-            ind = next(i for i in catalogue.family_members(family) if sbi in catalogue.BREAKDOWNS[i.breakdown].class_codes)
-            cells.append(pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes[rows], "sbi": sbi,
+            ind = next(i for i in catalogue.family_members(family) if code in catalogue.BREAKDOWNS[i.breakdown].class_codes)
+            cells.append(pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes[rows], "sbi": code,
                                        "value": np.where(hidden, np.nan, t.values[idx]),
                                        "status": np.where(hidden, "suppressed", "published")}))
-            out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes[rows],
+            out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": code, "area_code": codes[rows],
                                               "suppressed": hidden, "primary": primary[idx]}))
-        report = FamilyReport(family, year, "", n_class, n_primary,
-                              int((result.suppressed & ~frozen).sum()) - n_primary, 0, time.perf_counter() - started)
-        reports.append(report)
-    return cells, out_patterns, reports
-
-
-def protect_breakdowns(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
-                       patterns: pd.DataFrame, rule_sets=None, log=print
-                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
-    """Protect every breakdown family (catalogue BaseMeasure.breakdown_of) as one two-dimensional
-    table per year: primary rules per class cell, secondary suppression over every relation in both
-    dimensions, one audit over all of them. The total column is the already protected total family:
-    frozen with its pattern, so the classes never change what was published of it."""
-    rule_sets = rule_sets or load_rule_sets()
-    families = [f for f in catalogue.family_order() if catalogue.BASE_MEASURES[f].breakdown_of
-                and f in set(base["measure"])]
-    if not families:
-        return pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(), []
-    codes = hierarchy.areas["area_code"].to_numpy()
-    ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
-    _SHARED.update(base=base[base["measure"].isin(families + [catalogue.BASE_MEASURES[f].breakdown_of for f in families])]
-                   .set_index(["measure", "year", "sbi"]).sort_index(), hierarchy=hierarchy,
-                   ctx={c: ctx[c].to_numpy() for c in ctx.columns},
-                   patterns=patterns.set_index(["family", "year", "sbi"]).sort_index(), rule_sets=rule_sets)
-    with ProcessPoolExecutor(max_workers=min(len(families), os.cpu_count() or 1),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        results = list(pool.map(_protect_breakdown_family, families))  # in family order: deterministic
-    _SHARED.clear()
-    cells, out_patterns, reports = [], [], []
-    for family_cells, family_patterns, family_reports in results:
-        cells += family_cells
-        out_patterns += family_patterns
-        reports += family_reports
-    for report in reports:
-        log(f"  {report.family:<24} {report.year} {'-':>5}  cells {report.cells:>5}  primary {report.primary:>4}  "
-            f"secondary {report.secondary:>4}  (area x class, linked to its total)  {report.seconds:.2f}s")
-    return pd.concat(cells, ignore_index=True), pd.concat(out_patterns, ignore_index=True), reports
+        reports.append(FamilyReport(family, year, sbi, int((~frozen).sum()), n_primary,
+                                    int((result.suppressed & ~frozen).sum()) - n_primary, 0,
+                                    time.perf_counter() - started))
+    return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, cells, out_patterns, reports
 
 
 def protect_own(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
@@ -414,9 +390,6 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
     context = context_cells(areas, kerncijfers)
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
-    b_cells, b_patterns, b_reports = protect_breakdowns(base, hierarchy, context, patterns, log=log)
-    cells, patterns = pd.concat([cells, b_cells], ignore_index=True), pd.concat([patterns, b_patterns], ignore_index=True)
-    reports += b_reports
     own_cells, own_patterns, own_reports = protect_own(own_base, areas, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
     base = pd.concat([base, own_base], ignore_index=True) if len(own_base) else base

@@ -124,7 +124,7 @@ class BaseMeasure:
     base_file: str = ""
     # A breakdown family: the classes (BREAKDOWNS) of the family `breakdown_of`, per area, with that
     # family as the published margin (area total = sum of the classes of each breakdown). Protected
-    # by build.protect_breakdowns as one area x class table, not as a chain of its own.
+    # by build._protect_breakdown_chain as one area x class table per year, after its total family.
     breakdown_of: str | None = None
     breakdowns: tuple[str, ...] = ()
 

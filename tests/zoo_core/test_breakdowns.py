@@ -49,7 +49,8 @@ def test_the_build_patterns_pass_one_audit_over_both_dimensions(base_db, release
     for family in ("drugsverdachten_kenmerken", "hennep_bewoners_kenmerken"):
         measure = catalogue.BASE_MEASURES[family]
         total_hidden = np.array([bool(pats[(measure.breakdown_of, "", a)]) for a in codes])
-        cross, columns = build.breakdown_cross(family, 2024, indexed, hierarchy, ctx, rule_sets, total_hidden)
+        cross, columns = build.breakdown_cross(family, 2024, indexed, codes, hierarchy.areas["level"].to_numpy(),
+                                               hierarchy.relations(), ctx, rule_sets, total_hidden)
         t = cross.table
         hidden = np.zeros(len(t), dtype=bool)
         for (r, c), i in np.ndenumerate(cross.cell_index):
