@@ -112,3 +112,47 @@ def test_breakdown_with_a_frozen_total_column_and_classes_only_for_some_rows():
     result = protect(table, primary, frozen=frozen, hidden_already=hidden_total)
     assert np.array_equal(result.suppressed[frozen], hidden_total[frozen])
     assert audit(table, result.suppressed, primary=primary).ok
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_optimal_pattern_is_the_cheapest_safe_pattern_by_enumeration(seed):
+    """On a 2 x 3 table with margins (12 cells) every superset of the primary cells is tried."""
+    from itertools import combinations
+    from zoo_core.disclosure.primary import aggregate_primary
+    rng = np.random.default_rng(seed)
+    inner = rng.integers(1, 30, size=(2, 3)).astype(float)
+    inner[0, 0] = 3  # primary
+    values = np.zeros((3, 4))
+    values[1:, 1:] = inner
+    values[1:, 0] = inner.sum(axis=1)
+    values[0] = values[1:].sum(axis=0)
+    cross = cross_table(["T", "r1", "r2"], ["T", "a", "b", "c"], values, values, [(0, [1, 2])], [(0, [1, 2, 3])],
+                        rules=PERSONS)
+    table = cross.table
+    primary = np.zeros(len(table), dtype=bool)
+    primary[cross.cell_index[1, 1]] = True
+    cost = table.values + 1
+
+    def safe(hidden):
+        for cells in table.relation_cells():
+            if hidden[cells].sum() == 1:
+                return False
+            members = cells[1:]
+            if not hidden[cells[0]] and hidden[members].sum() >= 2 and aggregate_primary(table, members[hidden[members]]).mask[0]:
+                return False
+        return audit(table, hidden, primary=primary).ok
+
+    others = np.flatnonzero(~primary)
+    best = np.inf
+    for k in range(1, len(others) + 1):
+        for extra in combinations(others, k):
+            hidden = primary.copy()
+            hidden[list(extra)] = True
+            if cost[hidden].sum() < best and safe(hidden):
+                best = cost[hidden].sum()
+    optimum = optimal_pattern(table, primary)
+    assert safe(optimum)
+    assert cost[optimum].sum() == best
+    greedy = protect(table, primary).suppressed
+    assert safe(greedy) and cost[greedy].sum() >= best
