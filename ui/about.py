@@ -38,6 +38,14 @@ en met 4 bij een gepubliceerde noemer van 4: breder kan niet). Voor een cel die 
 eveneens geheime cel (drugsverdachten met delict elders onder de drugsverdachten van hetzelfde gebied) is die
 grens de grootste waarde die de begrenzende cel kan hebben: breder dan de begrenzende cel kan de begrensde niet zijn.
 
+**Kenmerken (tabellen met twee dimensies).** Een uitsplitsing naar leeftijd, geslacht of verdachte familieleden
+wordt per jaar als één tabel van gebied x klasse beschermd, samen met het totaal dat al gepubliceerd is
+(bijvoorbeeld de drugsverdachten van de gemeente): per gebied tellen de klassen op tot het totaal, per klasse
+tellen de gemeenten op tot provincie, RIEC-regio en Nederland. Alle uitsplitsingen van één totaal zitten in
+dezelfde tabel en dezelfde audit, zodat wie de leeftijds- en de geslachtstabel naast elkaar legt niets extra
+leert. Een klasse van 0 of van iedereen in een gebied met minder dan 100 personen is geheim (het zegt iets over de
+hele groep). Uitsplitsingen zijn er voor gemeenten en hoger, niet voor wijken en buurten.
+
 **Afgeleide cijfers.** Totalen die de app zelf uitrekent (per klasse, voor een selectie, "rest van", een
 verhouding zoals transacties per kapper) komen alleen uit gepubliceerde cellen: één getal als die het
 vastleggen, anders het bereik dat ze toelaten ("tussen ... en ..."), of x. Ze verraden dus niets dat niet

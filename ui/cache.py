@@ -11,7 +11,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from zoo_core import catalogue, reference, stats
+from zoo_core import breakdown, catalogue, reference, stats
 from zoo_core.queries import Release
 from zoo_core.release import ReleaseError, rebuild_command, release_path
 from ui import maps, tables
@@ -206,3 +206,12 @@ def combine_class_totals(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: i
     """X and Y totals per bivariate class, derived from published cells only (a function of the release)."""
     frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
     return aggregator(v).class_totals(frame, x, sbi_x, y, sbi_y, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def breakdown_view(v: str, indicator: str, year: int, gemeente: str, ref_code: str,
+                   picked: tuple[str, ...]) -> tuple[pd.DataFrame, str, str]:
+    """The classes of a gemeente against its reference group: (frame, note, group label)."""
+    grp = group(v, ref_code, gemeente, "gemeente", picked)
+    frame, note = breakdown.view(release(), catalogue.get(indicator), year, gemeente, grp)
+    return frame, note, grp.label

@@ -120,3 +120,35 @@ def combine_scatter(frame: pd.DataFrame, x_title: str, y_title: str, highlight: 
         layers.append(alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#555").encode(y="my:Q"))
     # Canvas, not SVG: Vega re-created ~2,000 SVG circles on every year change (seconds in the browser).
     return alt.layer(*layers).properties(height=420, usermeta={"embedOptions": {"renderer": "canvas"}})
+
+
+def breakdown_chart(frame: pd.DataFrame, area_name: str, ref_label: str) -> alt.LayerChart:
+    """Paired bars per class: the area's share and its reference's share (%). A suppressed class of the
+    area has no bar (never a bar of 0) but an "x" at the start of its row; only published shares are
+    in the chart's data."""
+    area_series, ref_series = area_name, REF_PREFIX + ref_label
+    rows = []
+    for klasse, share, status, ref in zip(frame["klasse"], frame["aandeel"], frame["status"], frame["referentie"]):
+        ok = status == statuses.PUBLISHED and share is not None and share == share
+        rows.append({"klasse": klasse, "reeks": area_series, "aandeel": float(share) if ok else None,
+                     "tekst": (fmt(share, 1) + " %") if ok else statuses.of(status).symbol})
+        has_ref = ref is not None and ref == ref
+        rows.append({"klasse": klasse, "reeks": ref_series, "aandeel": float(ref) if has_ref else None,
+                     "tekst": (fmt(ref, 1) + " %") if has_ref else "."})
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(frame["klasse"]))
+    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"), sort=[area_series, ref_series],
+                      scale=alt.Scale(domain=[area_series, ref_series], range=[AREA_COLOR, REFERENCE_COLOR]))
+    base = alt.Chart(data).encode(y=alt.Y("klasse:N", title=None, sort=order),
+                                  yOffset=alt.YOffset("reeks:N", sort=[area_series, ref_series]))
+    valid = alt.datum.aandeel != None  # noqa: E711 - Vega expression
+    bars = base.transform_filter(valid).mark_bar().encode(
+        x=alt.X("aandeel:Q", title="% van het totaal", scale=alt.Scale(domain=[0, 100])), color=color,
+        tooltip=[alt.Tooltip("klasse:N", title="Klasse"), alt.Tooltip("reeks:N", title="Reeks"),
+                 alt.Tooltip("tekst:N", title="Aandeel")])
+    secret = base.transform_filter(~valid).mark_text(align="left", dx=4, fontSize=14, fontWeight="bold",
+                                                     color=TEXT_COLOR).encode(
+        x=alt.value(0), text="tekst:N",
+        tooltip=[alt.Tooltip("klasse:N", title="Klasse"), alt.Tooltip("reeks:N", title="Reeks"),
+                 alt.Tooltip("tekst:N", title="Status")])
+    return alt.layer(bars, secret).properties(height=60 * len(order))

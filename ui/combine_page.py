@@ -46,7 +46,7 @@ def _init_state(v: str, warnings: list[str]) -> None:
     if state.view_is_set(K + "x"):
         return
     params = state.read_params(K, PARAMS)
-    codes = set(catalogue.INDICATORS)
+    codes = set(_combinable())
     x = state.pick(params, "x", codes, combine.DEFAULT_X[0], warnings, "indicator X")
     y = state.pick(params, "y", codes, combine.DEFAULT_Y[0], warnings, "indicator Y")
     ix, iy = catalogue.get(x), catalogue.get(y)
@@ -65,6 +65,11 @@ def _init_state(v: str, warnings: list[str]) -> None:
                                                         limit=MAX_LINKED_SELECTION)
     st.session_state.update({K + "x": x, K + "y": y, K + "sbi_x": sbi_x, K + "sbi_y": sbi_y, K + "year": year,
                              K + "scope": scope, K + "gemeente": gemeente, K + "log": log})
+
+
+def _combinable() -> list[str]:
+    """Indicators with one value per area; a breakdown (one per area and class) is not offered here yet."""
+    return [code for code, ind in catalogue.INDICATORS.items() if not ind.breakdown]
 
 
 def _indicator_choice(axis: str, codes: list[str], indicator_col, branch_col):
@@ -166,7 +171,7 @@ def render() -> None:
     for w in warnings:
         st.warning(w)
 
-    codes = list(catalogue.INDICATORS)
+    codes = _combinable()
     gem = cache.gemeenten(v)
     labels = dict(zip(gem["area_code"], gem["label"]))
 

@@ -17,7 +17,7 @@ DEFAULT_GEMEENTE = "GM0363"          # Amsterdam
 MAX_LEN = 64
 _TOKEN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _LIST = re.compile(r"^[A-Za-z0-9_,]{1,1000}$")
-PARAMS = ("gemeente", "indicator", "year", "level", "sbi", "ref", "area", "kies")
+PARAMS = ("gemeente", "indicator", "year", "level", "sbi", "ref", "area", "kies", "kenmerk")
 
 
 def clean(raw) -> str | None:

@@ -6,7 +6,7 @@ import functools
 import streamlit as st
 
 from zoo_core import catalogue, exchange, reference, stats
-from ui import cache, maps, state, tables, widgets
+from ui import breakdown_view, cache, maps, state, tables, widgets
 
 LEVEL_LABELS = {"gemeente": "Alle gemeenten", "wijk": "Wijken van gemeente", "buurt": "Buurten van gemeente"}
 LEVEL_PARAMS = ("gemeente", "wijk", "buurt")
@@ -43,6 +43,9 @@ def _init_state(theme: str, v: str, warnings: list[str]) -> None:
     groups = reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS
     ref = state.pick(params, "ref", set(groups), reference.default_group(level), warnings, "vergelijk met")
     picked = state.pick_list(params, "kies", valid_gm, warnings, "eigen selectie")
+    kenmerken = [i.code for i in catalogue.breakdowns_for(theme)]
+    if kenmerken:
+        st.session_state[k("kenmerk")] = state.pick(params, "kenmerk", set(kenmerken), kenmerken[0], warnings, "kenmerk")
     st.session_state.update({k("gemeente"): gemeente, k("indicator"): indicator, k("year"): year, k("sbi"): sbi,
                              k("level"): level, k("ref"): ref, k("kies"): picked})
     st.session_state[k("area_param")] = params.get("area")
@@ -173,7 +176,8 @@ def render(theme: str) -> None:
 
     shown_view = state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
                         "ref": ref_code, "area": st.session_state[k("area")],
-                        "kies": ",".join(picked) if ref_code == "eigen" else ""})
+                        "kies": ",".join(picked) if ref_code == "eigen" else "",
+                        "kenmerk": st.session_state.get(k("kenmerk"), "")})
 
     widgets.share_link(theme, shown_view)
 
@@ -220,6 +224,9 @@ def render(theme: str) -> None:
     st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
     with st.expander("De grafiek als tabel"):
         st.dataframe(trend_rows, hide_index=True, width="stretch", placeholder="")
+
+    # --- kenmerken (breakdowns of the chosen gemeente) ------------------------------------------
+    breakdown_view.render(theme, v, year, gemeente, labels.get(gemeente, gemeente), ref_code, level, picked)
 
     # --- downloads --------------------------------------------------------------------------
     meta = {"indicator": ind.name, "year": year, "sbi": sbi, "unit": ind.unit, "reference": grp.label,

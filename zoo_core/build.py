@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue, demo, geography, own, release, statline
+from .disclosure import cross
 from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
                          ratio_primary)
 from .disclosure.knowledge import propagate_upper, public_upper
@@ -202,17 +203,23 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     codes = hierarchy.areas["area_code"].to_numpy()
     ctx = context.pivot_table(index="area_code", columns="indicator", values="value", aggfunc="first").reindex(codes)
     _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
+                   levels=hierarchy.areas["level"].to_numpy(),
                    relations=hierarchy.relations() if relations is None else relations,
                    ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
     def parent_of(chain):
-        return catalogue.BASE_MEASURES[chain[0]].depends_on, chain[1]
+        measure = catalogue.BASE_MEASURES[chain[0]]
+        return measure.depends_on or measure.breakdown_of, chain[1]
+
+    def submit(pool, chain, parent):
+        worker = _protect_breakdown_chain if catalogue.BASE_MEASURES[chain[0]].breakdown_of else _protect_chain
+        return pool.submit(worker, chain[0], chain[1], parent)
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
         # Parents of other chains first; a dependent chain starts as soon as its parent is done.
-        waiting = [c for c in chains if catalogue.BASE_MEASURES[c[0]].depends_on]
+        waiting = [c for c in chains if parent_of(c)[0]]
         parents = {parent_of(c) for c in waiting}
         first = sorted((c for c in chains if c not in waiting), key=lambda c: c not in parents)  # stable
         running = {pool.submit(_protect_chain, f, s, None) for f, s in first}
@@ -221,17 +228,119 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             running.remove(finished)
             result = finished.result()
             done[(result[0], result[1])] = result
+            two_way = bool(catalogue.BASE_MEASURES[result[0]].breakdown_of)
             for r in result[5]:
                 log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
-                    f"secondary {r.secondary:>4}  bounded {r.bounded:>4}  {r.seconds:.2f}s")
+                    f"secondary {r.secondary:>4}  " + ("area x class" if two_way else f"bounded {r.bounded:>4}")
+                    + f"  {r.seconds:.2f}s")
             for chain in [c for c in waiting if parent_of(c) in done]:
                 waiting.remove(chain)
-                running.add(pool.submit(_protect_chain, chain[0], chain[1], done[parent_of(chain)][2]))
+                running.add(submit(pool, chain, done[parent_of(chain)][2]))
     _SHARED.clear()
     ordered = [done[c] for c in chains]
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
             pd.concat([p for r in ordered for p in r[4]], ignore_index=True),
             [rep for r in ordered for rep in r[5]])
+
+
+def breakdown_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, levels: np.ndarray, relations,
+                    ctx: dict[str, np.ndarray], rule_sets, total_hidden: np.ndarray
+                    ) -> tuple[cross.CrossTable, list[str]]:
+    """The area x class table of a breakdown family for one year: column 0 is the total family (every
+    area, with its public bound), then the classes of each breakdown (only for catalogue.BREAKDOWN_LEVELS);
+    per area the classes of each breakdown add up to the total, per class the area hierarchy adds up.
+    `base` indexed by (measure, year, sbi); `total_hidden` per area: the total family's pattern. A class
+    is publicly at most its area's published total (so a class of an area with a published 0 is known
+    and never chosen as protection), else at most the total's public bound.
+    Returns the table and its column keys ('' = the total)."""
+    measure = catalogue.BASE_MEASURES[family]
+    total = catalogue.BASE_MEASURES[measure.breakdown_of]
+    classes = [c for b in measure.breakdowns for c in catalogue.BREAKDOWNS[b].class_codes]
+    columns = [""] + classes
+
+    def column(code: str, sbi: str) -> np.ndarray:
+        return base.loc[(code, year, sbi)].set_index("area_code").reindex(codes)["value"].fillna(0.0).to_numpy()
+
+    values = np.column_stack([column(measure.breakdown_of, "")] + [column(family, c) for c in classes])
+    present = np.ones(values.shape, dtype=bool)
+    present[:, 1:] = np.isin(levels, catalogue.BREAKDOWN_LEVELS)[:, None]
+    upper = np.full(values.shape, np.inf)
+    if total.at_most:
+        upper[:, 0] = propagate_upper(public_upper(ctx[total.at_most]), relations)
+    upper[:, 1:] = np.where(total_hidden, upper[:, 0], values[:, 0])[:, None]
+    col_relations, start = [], 1
+    for b in measure.breakdowns:
+        k = len(catalogue.BREAKDOWNS[b].classes)
+        col_relations.append((0, list(range(start, start + k))))
+        start += k
+    table = cross.cross_table(list(codes), columns, values, values, relations, col_relations,
+                              rule_sets[measure.unit_type], upper=upper, present=present)
+    try:
+        cross.check_additive(table)
+    except ValueError as exc:
+        raise DisclosureError(f"{family} {year}: {exc}") from None
+    return table, columns
+
+
+def _class_primary(table: cross.CrossTable, rules) -> np.ndarray:
+    """Primary rules for the class cells: the threshold, and a class of 0 or of everyone in an area with
+    fewer than extreme_share_min_denominator units (a count with a public total is a share)."""
+    t = table.table
+    mask = primary_suppression(t).mask
+    index = table.cell_index
+    rows = np.flatnonzero(index[:, 1] >= 0)
+    totals = t.values[index[rows, 0]]
+    for c in range(1, index.shape[1]):
+        cells = index[rows, c]
+        share = ratio_primary(t.values[cells], totals, rules)
+        small = (totals > 0) & (totals < rules.extreme_share_min_denominator)
+        extreme = ((t.values[cells] == 0) | (t.values[cells] == totals)) & small
+        mask[cells] |= extreme & share.mask
+    return mask
+
+
+def _protect_breakdown_chain(family: str, sbi: str, parent: dict) -> tuple:
+    """A breakdown family over all years, as one area x class table per year (each year prefers last
+    year's class pattern): primary rules per class cell, secondary suppression over every relation in
+    both dimensions, one audit over all of them. The total column is the protected total family
+    `parent`, frozen with its pattern, so the classes never change what is published of it.
+    Returns what _protect_chain returns."""
+    base, codes, levels, relations, ctx, rule_sets = (_SHARED[k] for k in ("base", "codes", "levels", "relations",
+                                                                             "ctx", "rule_sets"))
+    measure = catalogue.BASE_MEASURES[family]
+    rules = rule_sets[measure.unit_type]
+    cells, out_patterns, reports, finals, primaries = [], [], [], {}, {}
+    previous = None
+    for year in measure.years:
+        started = time.perf_counter()
+        table, columns = breakdown_cross(family, year, base, codes, levels, relations, ctx, rule_sets,
+                                         parent["finals"][year])
+        t, index = table.table, table.cell_index
+        total_cells = index[:, 0]
+        frozen = np.zeros(len(t), dtype=bool)
+        frozen[total_cells] = True
+        hidden_total = np.zeros(len(t), dtype=bool)
+        hidden_total[total_cells] = parent["finals"][year]
+        primary = _class_primary(table, rules)
+        primary[total_cells] = parent["primaries"][year]
+        result = protect(t, primary, preferred=previous, frozen=frozen, hidden_already=hidden_total)
+        previous = result.suppressed & ~frozen
+        finals[year], primaries[year] = previous, primary & ~frozen
+        rows = np.flatnonzero(index[:, 1] >= 0)
+        n_primary = int((primary & ~frozen).sum())
+        for c, code in enumerate(columns[1:], start=1):
+            idx = index[rows, c]
+            hidden = result.suppressed[idx]
+            ind = next(i for i in catalogue.family_members(family) if code in catalogue.BREAKDOWNS[i.breakdown].class_codes)
+            cells.append(pd.DataFrame({"indicator": ind.code, "year": year, "area_code": codes[rows], "sbi": code,
+                                       "value": np.where(hidden, np.nan, t.values[idx]),
+                                       "status": np.where(hidden, "suppressed", "published")}))
+            out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": code, "area_code": codes[rows],
+                                              "suppressed": hidden, "primary": primary[idx]}))
+        reports.append(FamilyReport(family, year, sbi, int((~frozen).sum()), n_primary,
+                                    int((result.suppressed & ~frozen).sum()) - n_primary, 0,
+                                    time.perf_counter() - started))
+    return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, cells, out_patterns, reports
 
 
 def protect_own(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,

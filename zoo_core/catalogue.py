@@ -80,6 +80,10 @@ class Indicator:
     decimals: int = 1
     caveat: str = ""
     licence: str = ""
+    # A breakdown by a person characteristic (a key of BREAKDOWNS): one cell per class, in the `sbi`
+    # column of the release (which holds the branche for branche indicators). Its family is the
+    # breakdown family (BaseMeasure.breakdown_of), protected as one two-dimensional table with its total.
+    breakdown: str = ""
 
     @property
     def theme_name(self) -> str:
@@ -118,7 +122,37 @@ class BaseMeasure:
     # A deployment's own confidential figures (declared in the indicator file): the CSV the build reads
     # them from. Empty for the demo measures, which the demo generator makes.
     base_file: str = ""
+    # A breakdown family: the classes (BREAKDOWNS) of the family `breakdown_of`, per area, with that
+    # family as the published margin (area total = sum of the classes of each breakdown). Protected
+    # by build._protect_breakdown_chain as one area x class table per year, after its total family.
+    breakdown_of: str | None = None
+    breakdowns: tuple[str, ...] = ()
 
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A person characteristic a count is broken down by: its classes add up to the count."""
+    code: str
+    name: str                                # Dutch
+    classes: tuple[tuple[str, str], ...]     # (class code, Dutch label), in display order
+
+    @property
+    def class_codes(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.classes)
+
+    def label(self, code: str) -> str:
+        return dict(self.classes).get(code, code)
+
+
+BREAKDOWNS: dict[str, Breakdown] = {b.code: b for b in [
+    Breakdown("leeftijd", "Leeftijd", (("lft_0_17", "jonger dan 18 jaar"), ("lft_18_24", "18 tot 25 jaar"),
+                                       ("lft_25_44", "25 tot 45 jaar"), ("lft_45", "45 jaar en ouder"))),
+    Breakdown("geslacht", "Geslacht", (("man", "man"), ("vrouw", "vrouw"))),
+    Breakdown("familie", "Verdachte familieleden", (("fam_met", "met verdachte familieleden"),
+                                                    ("fam_zonder", "zonder verdachte familieleden"))),
+]}
+# Breakdowns are published for these levels only (wijken and buurten are too small for classes).
+BREAKDOWN_LEVELS = ("land", "provincie", "riec", "gemeente")
 
 _ALL_DEMO_LEVELS = LEVELS
 _NO_BUURT = ("land", "provincie", "riec", "gemeente", "wijk")
@@ -140,6 +174,14 @@ BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
                 at_most="ctx_inwoners"),
     BaseMeasure("drugsverdachten_elders", "count", "persons", "Drugsverdachten die het delict in een andere gemeente pleegden",
                 depends_on="drugsverdachten", at_most="drugsverdachten"),
+    BaseMeasure("drugsverdachten_kenmerken", "count", "persons",
+                "Drugsverdachten naar leeftijd, geslacht en verdachte familieleden (gemeente en hoger)",
+                breakdown_of="drugsverdachten", breakdowns=("leeftijd", "geslacht", "familie")),
+    BaseMeasure("hennep_bewoners", "count", "persons", "Bewoners van adressen met een geruimde hennepkwekerij",
+                at_most="ctx_inwoners"),
+    BaseMeasure("hennep_bewoners_kenmerken", "count", "persons",
+                "Bewoners van geruimde hennepkwekerijen naar leeftijd en geslacht (gemeente en hoger)",
+                breakdown_of="hennep_bewoners", breakdowns=("leeftijd", "geslacht")),
     BaseMeasure("jonge_aanwas", "count", "persons", "Jongeren (15-24) met het profiel van drugsverdachten",
                 at_most="ctx_jongeren"),
     BaseMeasure("fiu_transacties", "magnitude", "persons", "Verdachte transacties (FIU), met aantal betrokken personen"),
@@ -204,6 +246,32 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
           "Aandeel van de drugsverdachten die hier wonen en het delict in een andere gemeente pleegden (woon- versus pleeggemeente).",
           "% van verdachten", "percentage", "persons", "drugsverdachten_elders",
           numerator="drugsverdachten_elders", denominator="dr_verdachten", per=100, caveat=_SIGNAL),
+    _demo("dr_hennep_bewoners", "drugs", "Bewoners van geruimde hennepkwekerijen (aantal)",
+          "Personen die op 1 januari ingeschreven stonden op een adres waar in het jaar een hennepkwekerij is geruimd.",
+          "bewoners", "count", "persons", "hennep_bewoners", numerator="hennep_bewoners", decimals=0,
+          caveat=_SIGNAL + " Een bewoner is niet per se betrokken bij de kwekerij."),
+    # Breakdowns (kenmerken): shown on the theme page as classes of the chosen area against its reference.
+    _demo("dr_verdachten_leeftijd", "drugs", "Drugsverdachten naar leeftijd",
+          "Inwoners verdacht van een drugsdelict, naar leeftijdsklasse; de klassen tellen op tot het aantal verdachten.",
+          "personen", "count", "persons", "drugsverdachten_kenmerken", numerator="drugsverdachten_kenmerken",
+          levels=BREAKDOWN_LEVELS, decimals=0, breakdown="leeftijd", caveat=_SIGNAL),
+    _demo("dr_verdachten_geslacht", "drugs", "Drugsverdachten naar geslacht",
+          "Inwoners verdacht van een drugsdelict, naar geslacht.", "personen", "count", "persons",
+          "drugsverdachten_kenmerken", numerator="drugsverdachten_kenmerken", levels=BREAKDOWN_LEVELS, decimals=0,
+          breakdown="geslacht", caveat=_SIGNAL),
+    _demo("dr_verdachten_familie", "drugs", "Drugsverdachten met verdachte familieleden",
+          "Inwoners verdacht van een drugsdelict, naar of een ouder, broer, zus, partner of kind in de afgelopen vijf "
+          "jaar ook verdacht was van een drugsdelict.", "personen", "count", "persons", "drugsverdachten_kenmerken",
+          numerator="drugsverdachten_kenmerken", levels=BREAKDOWN_LEVELS, decimals=0, breakdown="familie",
+          caveat=_SIGNAL),
+    _demo("dr_hennep_bewoners_leeftijd", "drugs", "Bewoners van geruimde hennepkwekerijen naar leeftijd",
+          "Bewoners van adressen met een geruimde hennepkwekerij, naar leeftijdsklasse.", "bewoners", "count",
+          "persons", "hennep_bewoners_kenmerken", numerator="hennep_bewoners_kenmerken", levels=BREAKDOWN_LEVELS,
+          decimals=0, breakdown="leeftijd", caveat=_SIGNAL),
+    _demo("dr_hennep_bewoners_geslacht", "drugs", "Bewoners van geruimde hennepkwekerijen naar geslacht",
+          "Bewoners van adressen met een geruimde hennepkwekerij, naar geslacht.", "bewoners", "count", "persons",
+          "hennep_bewoners_kenmerken", numerator="hennep_bewoners_kenmerken", levels=BREAKDOWN_LEVELS, decimals=0,
+          breakdown="geslacht", caveat=_SIGNAL),
     _demo("dr_jonge_aanwas", "drugs", "Jonge aanwas (aantal)",
           "Jongeren van 15 tot 25 jaar met een profiel dat lijkt op dat van drugsverdachten (model).", "jongeren", "count",
           "persons", "jonge_aanwas", numerator="jonge_aanwas", decimals=0, caveat=_SIGNAL + " Het is een modeluitkomst."),
@@ -285,7 +353,19 @@ def get(code: str) -> Indicator:
 
 
 def for_theme(theme: str) -> list[Indicator]:
-    return [i for i in INDICATORS.values() if i.theme == theme]
+    """The indicators of a theme that have one value per area (breakdowns: `breakdowns_for`)."""
+    return [i for i in INDICATORS.values() if i.theme == theme and not i.breakdown]
+
+
+def breakdowns_for(theme: str) -> list[Indicator]:
+    """The breakdown indicators of a theme (one value per area and class)."""
+    return [i for i in INDICATORS.values() if i.theme == theme and i.breakdown]
+
+
+def breakdown_total(ind: Indicator) -> Indicator:
+    """The published margin of a breakdown: the count indicator of the family it breaks down."""
+    total_family = BASE_MEASURES[ind.family].breakdown_of
+    return next(i for i in INDICATORS.values() if i.family == total_family and i.kind == "count" and not i.breakdown)
 
 
 def protected_by_build(ind: Indicator) -> bool:

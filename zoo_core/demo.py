@@ -15,6 +15,13 @@ labelled as demo in the app. Assumptions (all documented in the README and on "O
 - Magnitudes (turnover, sale prices, transactions per person) carry the number of contributors and the
   two largest contributions, which disclosure control needs for threshold and dominance rules.
 - Denominators are the real 2024 figures for every year (the 2024 area division throughout).
+- Kenmerken (breakdowns): each area's drugsverdachten are split at random (multinomial) over age
+  classes (<18 8 %, 18-24 30 %, 25-44 40 %, 45+ 22 %; urban areas a little younger), sex (86 % men)
+  and "met verdachte familieleden" (22 %, 32 % in a cluster wijk). 35 % of geruimde hennepkwekerijen
+  have no residents (empty house, business unit); an inhabited one has 1 + Poisson(1.3) residents,
+  split over the same age classes (18 / 12 / 40 / 30 %) and sex (58 % men). The classes add up
+  exactly to the area's total, and are drawn from their own random stream (the other figures do not
+  change with them).
 """
 from __future__ import annotations
 
@@ -42,6 +49,12 @@ ASSUMPTIONS_NL = (
     "Bij bedragen (omzet, verkoopprijzen, transacties per persoon) horen het aantal bijdragers en de twee "
     "grootste bijdragen: de geheimhouding heeft die nodig voor de drempel- en dominantieregels.",
     "De noemers zijn voor elk jaar de echte cijfers van 2024; alle jaren staan op de gebiedsindeling 2024.",
+    "Kenmerken: de drugsverdachten van elk gebied worden willekeurig verdeeld over leeftijdsklassen (jonger dan 18 "
+    "jaar 8%, 18 tot 25 jaar 30%, 25 tot 45 jaar 40%, 45 jaar en ouder 22%; in stedelijke gebieden iets jonger), "
+    "geslacht (86% man) en 'met verdachte familieleden' (22%, in een clusterwijk 32%).",
+    "Bij 35% van de geruimde hennepkwekerijen woont niemand (leegstaand huis, bedrijfsruimte); een bewoonde "
+    "kwekerij heeft 1 plus gemiddeld 1,3 bewoners, verdeeld over dezelfde leeftijdsklassen (18, 12, 40 en 30%) "
+    "en geslacht (58% man). De klassen tellen precies op tot het totaal van het gebied.",
     "Alles wat de generator maakt, is in de app als demo gemarkeerd.",
 )
 
@@ -178,10 +191,12 @@ def generate_finest(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = 
         emit("doorsluishuizen", year, rng.poisson(f.woningen * 0.003 * _risk(f, urban=0.8, income=0.2, cluster=0.5)))
         emit("stichting_woningen", year, rng.poisson(
             f.woningen * 0.0012 * trend["stichting_woningen"] * _risk(f, urban=0.9, cluster=0.6)))
-        emit("hennep", year, rng.poisson(f.woningen * 0.0011 * trend["hennep"]
-                                         * _risk(f, urban=-0.8, income=0.3) * np.exp(regional_hennep)))
+        hennep = rng.poisson(f.woningen * 0.0011 * trend["hennep"] * _risk(f, urban=-0.8, income=0.3)
+                             * np.exp(regional_hennep))
+        emit("hennep", year, hennep)
         suspects = rng.poisson(f.inwoners * 0.0017 * trend["drugsverdachten"] * _risk(f, urban=0.8, income=0.4, cluster=0.5))
         emit("drugsverdachten", year, suspects)
+        _emit_kenmerken(emit, year, f, _rng(seed, "kenmerken", year), hennep, suspects)
         emit("drugsverdachten_elders", year, rng.binomial(suspects, np.clip(0.3 + 0.2 * (1 - f.urban), 0, 1)))
         p_young = np.clip(0.018 * trend["jonge_aanwas"] * _risk(f, urban=0.5, income=0.5, cluster=0.4), 0, 0.5)
         emit("jonge_aanwas", year, rng.binomial(f.jongeren.astype(np.int64), p_young))
@@ -198,6 +213,42 @@ def generate_finest(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = 
             emit("omzet", year, *_magnitude(
                 rng, shops, lambda r, k, g: r.lognormal(np.log(median_turnover * boost[g]), 0.9, k).round()), sbi=sbi)
     return pd.concat(frames, ignore_index=True)[BASE_COLUMNS]
+
+
+# Breakdowns (kenmerken) of drugsverdachten and of the residents of geruimde hennepkwekerijen: class
+# shares per finest area; a multinomial split of the area's count, so the classes add up exactly.
+SUSPECT_AGE = (0.08, 0.30, 0.40, 0.22)  # <18, 18-24, 25-44, 45+; the young classes +/- 0.05 with urbanisation
+SUSPECT_MALE = 0.86
+SUSPECT_FAMILY = 0.22                   # share with suspected family members; +0.10 in a cluster wijk
+HENNEP_EMPTY = 0.35                     # share of geruimde kwekerijen without residents (empty house, business unit)
+HENNEP_RESIDENTS = 1.3                  # residents of an inhabited kwekerij: 1 + Poisson(1.3)
+RESIDENT_AGE = (0.18, 0.12, 0.40, 0.30)
+RESIDENT_MALE = 0.58
+
+
+def _split(rng, counts: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Multinomial split of each count over classes (shares: one row per area, or one row for all)."""
+    shares = np.broadcast_to(shares, (len(counts), shares.shape[-1]))
+    return rng.multinomial(counts.astype(np.int64), shares / shares.sum(axis=1, keepdims=True))
+
+
+def _emit_kenmerken(emit, year: int, f: _Features, rng, hennep: np.ndarray, suspects: np.ndarray) -> None:
+    young = 0.05 * (f.urban - 0.5)  # urban suspects are a little younger
+    age = np.array(SUSPECT_AGE)[None, :] + np.column_stack([young / 2, young / 2, -young / 2, -young / 2])
+    family = np.column_stack([SUSPECT_FAMILY + 0.10 * f.cluster, 1 - SUSPECT_FAMILY - 0.10 * f.cluster])
+    inhabited = rng.binomial(hennep, 1 - HENNEP_EMPTY)
+    residents = inhabited + rng.poisson(HENNEP_RESIDENTS * inhabited)
+    emit("hennep_bewoners", year, residents)
+    for measure, total, splits in [
+        ("drugsverdachten_kenmerken", suspects,
+         {"leeftijd": age, "geslacht": np.array([SUSPECT_MALE, 1 - SUSPECT_MALE]), "familie": family}),
+        ("hennep_bewoners_kenmerken", residents,
+         {"leeftijd": np.array(RESIDENT_AGE), "geslacht": np.array([RESIDENT_MALE, 1 - RESIDENT_MALE])}),
+    ]:
+        for dimension, shares in splits.items():
+            classes = _split(rng, total, np.asarray(shares, dtype=np.float64))
+            for code, column in zip(catalogue.BREAKDOWNS[dimension].class_codes, classes.T):
+                emit(measure, year, column, sbi=code)
 
 
 def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:

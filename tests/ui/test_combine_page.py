@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from zoo_core import combine
+from zoo_core import catalogue, combine
 from zoo_core.queries import Release
 from ui import maps
 from ui.combine_page import brushed_codes
@@ -210,3 +210,13 @@ def test_pairs_tables_name_the_gemeente_of_a_wijk_and_log_axes_are_in_the_link()
     assert '"symlog"' in vega(at)[0].proto.spec
     at.toggle(key="combine:log").set_value(False).run()
     assert "log" not in at.query_params
+
+
+def test_breakdowns_are_not_offered_and_a_link_to_one_falls_back():
+    at = open_page("combine", {"x": "dr_verdachten_leeftijd"})
+    assert not at.exception
+    assert any("Ongeldige" in w.value for w in at.warning)
+    assert at.selectbox(key="combine:x").value == combine.DEFAULT_X[0]
+    options = at.selectbox(key="combine:x").options
+    names = {catalogue.get(i.code).name for i in catalogue.breakdowns_for("drugs")}
+    assert len(options) > 10 and not [o for o in options if any(n in o for n in names)]

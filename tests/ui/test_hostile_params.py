@@ -40,6 +40,9 @@ CASES = [
     ("kies", "GM0363,GM9999,'--"),
     ("sbi", "99999"),
     ("sbi", "96021; DELETE FROM cells"),
+    ("kenmerk", "dr_verdachten"),          # a valid indicator, but no breakdown
+    ("kenmerk", "dr_verdachten_leeftijd' OR '1'='1"),
+    ("kenmerk", "<img src=x onerror=alert(1)>"),
 ]
 
 
@@ -47,6 +50,8 @@ def _params(theme):
     for key, value in CASES:
         if key == "sbi" and theme != "branches":
             continue  # sbi is ignored (no warning) on pages without branch indicators
+        if key == "kenmerk" and not catalogue.breakdowns_for(theme):
+            continue  # as sbi: only pages with breakdowns read it
         yield pytest.param(theme, key, value, id=f"{theme}-{key}-{zlib.crc32(value.encode()):08x}")
 
 
@@ -61,6 +66,8 @@ def test_hostile_param_gives_warning_and_default(theme, key, value):
     assert at.selectbox(key=f"{theme}:indicator").value in {i.code for i in catalogue.for_theme(theme)}
     if key == "indicator":
         assert at.selectbox(key=f"{theme}:indicator").value == default_indicator(theme)
+    if key == "kenmerk":
+        assert at.selectbox(key=f"{theme}:kenmerk").value == catalogue.breakdowns_for(theme)[0].code
     assert len(deck_features(at)) > 0
     assert all(len(w) < 400 for w in warnings)
     # The URL is rewritten to the view actually shown: the invalid value is gone from it.

@@ -29,6 +29,23 @@ def _views(theme, gm):
             yield {**base, "level": "wijk", "gemeente": gm, "ref": "gemeente"}
             if "buurt" in ind.levels:
                 yield {**base, "level": "buurt", "gemeente": "GM0599", "ref": "gemeente"}
+    # Breakdowns: every kenmerk of the theme for the gemeente, against Nederland and an aggregate group.
+    for ind in catalogue.breakdowns_for(theme):
+        yield {"kenmerk": ind.code, "level": "gemeente", "gemeente": gm, "ref": "nl"}
+        yield {"kenmerk": ind.code, "level": "gemeente", "gemeente": gm, "ref": "buren"}
+
+
+def test_the_leak_views_include_suppressed_classes(poisoned_db, wijk_gemeente):
+    """The breakdown views above must show a gemeente with secret classes, or they test nothing."""
+    rel = Release(poisoned_db)
+    for ind in catalogue.breakdowns_for("drugs"):
+        frame = rel.cells_for_areas(ind.code, [wijk_gemeente], sbi=catalogue.BREAKDOWNS[ind.breakdown].class_codes[0])
+        suppressed = [rel.cells_for_areas(ind.code, [wijk_gemeente], sbi=c, year=2024)["status"].iloc[0]
+                      for c in catalogue.BREAKDOWNS[ind.breakdown].class_codes]
+        assert len(frame) == len(catalogue.DEMO_YEARS)
+        if "suppressed" in suppressed:
+            return
+    pytest.fail(f"no breakdown of {wijk_gemeente} has a secret class in 2024")
 
 
 @pytest.mark.timeout(600)

@@ -466,3 +466,32 @@ def test_profile_puts_two_gemeenten_side_by_side():
     # The gemeente itself is no second gemeente; a code that is none is refused with a warning.
     assert open_page("profiel", {"gemeente": "GM0981", "naast": "GM0981"}).selectbox(key="profiel:naast").value is None
     assert open_page("profiel", {"gemeente": "GM0981", "naast": "<b>"}).warning
+
+
+def test_kenmerken_show_paired_bars_and_x_for_a_secret_class(release_db):
+    """The drugs page's breakdown: bars only for published shares, x text and x in the table for the rest."""
+    from zoo_core.queries import Release
+    from .apptest_util import vega_frames
+    rel = Release(release_db)
+    cells = rel.values("dr_verdachten_leeftijd", 2024, "gemeente", sbi="lft_0_17")
+    gm = cells.loc[cells["status"] == "suppressed", "area_code"].iloc[0]
+    at = open_page("drugs", {"gemeente": gm, "year": "2024", "kenmerk": "dr_verdachten_leeftijd"})
+    assert not at.exception
+    assert at.selectbox(key="drugs:kenmerk").value == "dr_verdachten_leeftijd"
+    charts = [el for el in vega(at) if "aandeel" in el.proto.spec]
+    assert len(charts) == 1
+    data = pd.concat(vega_frames(charts[0]))
+    area_rows = data[~data["reeks"].str.startswith("Referentie")]
+    secret = area_rows[area_rows["aandeel"].isna()]
+    assert "jonger dan 18 jaar" in set(secret["klasse"]) and set(secret["tekst"]) == {"x"}
+    assert (area_rows["aandeel"].dropna() > 0).all() or len(area_rows["aandeel"].dropna()) == 0
+    table = next(df.value for df in at.dataframe if "Klasse" in df.value.columns)
+    row = table[table["Klasse"] == "jonger dan 18 jaar"].iloc[0]
+    assert row.iloc[1] == "x" and row.iloc[2] == "x"
+    assert "DEMO" in " ".join(c.value for c in at.caption)
+    # another kenmerk from the box; the URL follows
+    at.selectbox(key="drugs:kenmerk").set_value("dr_hennep_bewoners_geslacht").run()
+    assert not at.exception
+    assert at.query_params["kenmerk"] in ("dr_hennep_bewoners_geslacht", ["dr_hennep_bewoners_geslacht"])
+    table = next(df.value for df in at.dataframe if "Klasse" in df.value.columns)
+    assert list(table["Klasse"]) == ["man", "vrouw"]

@@ -75,3 +75,15 @@ def test_unknown_code_is_named():
         assert "DROP TABLE cells" in str(exc)
     else:
         raise AssertionError("expected KeyError")
+
+
+def test_breakdowns_are_their_own_families_with_a_published_total():
+    drugs = catalogue.breakdowns_for("drugs")
+    assert {i.breakdown for i in drugs} == {"leeftijd", "geslacht", "familie"}
+    assert not set(drugs) & set(catalogue.for_theme("drugs"))  # the theme's indicator list has one value per area
+    for ind in drugs:
+        measure = catalogue.BASE_MEASURES[ind.family]
+        assert ind.breakdown in measure.breakdowns and ind.levels == catalogue.BREAKDOWN_LEVELS
+        total = catalogue.breakdown_total(ind)
+        assert total.family == measure.breakdown_of and total.kind == "count" and total in catalogue.for_theme("drugs")
+    assert catalogue.breakdown_total(catalogue.get("dr_verdachten_familie")).code == "dr_verdachten"

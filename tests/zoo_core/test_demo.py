@@ -22,8 +22,24 @@ def test_every_measure_year_and_branche_on_every_area(base, areas):
     for code, m in catalogue.BASE_MEASURES.items():
         part = base[base["measure"] == code]
         assert set(part["year"]) == set(catalogue.DEMO_YEARS)
-        assert set(part["sbi"]) == (set(m.branches) or {""})
+        classes = {c for b in m.breakdowns for c in catalogue.BREAKDOWNS[b].class_codes}
+        assert set(part["sbi"]) == (set(m.branches) or classes or {""})
         assert part.groupby(["year", "sbi"]).size().eq(len(areas)).all(), code
+
+
+def test_every_breakdown_adds_up_to_its_total_on_every_area(base):
+    for code, m in catalogue.BASE_MEASURES.items():
+        if not m.breakdown_of:
+            continue
+        total = base[(base["measure"] == m.breakdown_of)].set_index(["year", "area_code"])["value"]
+        for b in m.breakdowns:
+            part = base[(base["measure"] == code) & base["sbi"].isin(catalogue.BREAKDOWNS[b].class_codes)]
+            sums = part.groupby(["year", "area_code"])["value"].sum()
+            assert len(sums) == len(total), (code, b)
+            assert (sums.reindex(total.index) == total).all(), (code, b)
+    suspects = base[(base["measure"] == "drugsverdachten_kenmerken") & (base["area_code"] == "NL01")
+                    & (base["year"] == 2024)].set_index("sbi")["value"]
+    assert 0.80 < suspects["man"] / (suspects["man"] + suspects["vrouw"]) < 0.92  # SUSPECT_MALE = 0.86
 
 
 def _value(base, measure, year, code, sbi=""):
