@@ -137,7 +137,7 @@ def breakdown_chart(frame: pd.DataFrame, area_name: str, ref_label: str) -> alt.
                      "tekst": (fmt(ref, 1) + " %") if has_ref else "."})
     data = pd.DataFrame(rows)
     order = list(dict.fromkeys(frame["klasse"]))
-    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom"), sort=[area_series, ref_series],
+    color = alt.Color("reeks:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=260), sort=[area_series, ref_series],
                       scale=alt.Scale(domain=[area_series, ref_series], range=[AREA_COLOR, REFERENCE_COLOR]))
     base = alt.Chart(data).encode(y=alt.Y("klasse:N", title=None, sort=order),
                                   yOffset=alt.YOffset("reeks:N", sort=[area_series, ref_series]))
