@@ -193,7 +193,9 @@ def render(theme: str) -> None:
         deck, breaks = maps.choropleth(table, geo, outline, unit=ind.unit, decimals=ind.decimals,
                                        ref_label=grp.label,
                                        highlight=gm_geo.only(gemeente) if level == "gemeente" else None)
-        widgets.clickable_map(deck, theme, f"{indicator}:{year}:{level}:{gemeente}:{sbi}", height=520)
+        # Keyed by the geometry, not the figures: a new indicator or year updates the mounted map in place
+        # (a new key would rebuild its WebGL context on every change).
+        widgets.clickable_map(deck, theme, f"{level}:{within}", height=520)
         st.caption("Klik op een gebied om hieronder de ontwikkeling ervan te zien. " + widgets.MAP_AS_TABLE)
     with right:
         st.markdown(maps.legend_html(breaks, table.loc[table["status"] == "published", "value"], ind.unit,

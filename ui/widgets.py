@@ -154,7 +154,8 @@ def gemeente_select(label: str, labels: dict[str, str], key: str, **kwargs) -> s
 
 # --- a click on a map chooses that area -----------------------------------------------------------
 # The page reads the click at the start of its next run, before its boxes are drawn, so the box can
-# follow. A map's key names its view: a selection made on another view's map must not carry over.
+# follow. A map's key names its geometry; a selection stays until the user clicks another area (the
+# index changes), so a new indicator on the same map does not re-apply an old click.
 def clickable_map(deck, page_key: str, view_key: str, height: int) -> None:
     map_key = f"{page_key}:kaart:{view_key}"
     st.session_state[page_key + ":kaart"] = (map_key, list(deck.feature_codes))
