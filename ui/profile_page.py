@@ -6,21 +6,18 @@ Only published values are put into chart data, map layers, tables and the export
 """
 from __future__ import annotations
 
-import html
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses
-from zoo_core.report import COLORS, LEGEND, X_MAX, X_MIN
+from zoo_core.report import COLORS, LEGEND, SHAPES, X_MAX, X_MIN, dot_chart_svg, html_table, legend_marks_html
 from ui import cache, maps, state, widgets
 from ui.charts import described
 
 K = "profiel"
 GROUPS = list(reference.GEMEENTE_LEVEL_GROUPS)
-SHAPES = {"hoger_998": "triangle-up", "hoger_95": "triangle-up", "geen": "circle",
-          "lager_95": "triangle-down", "lager_998": "triangle-down", "nvt": "square"}
 ROW_H = 34              # px per indicator: a line of text and a line with the dot
 NAME_OFFSET = 0.42      # the name line sits this many rows above its dot
 VALUE_ROOM = 170        # px kept free for the value at the end of the dot line
@@ -138,17 +135,8 @@ def dot_chart(frame: pd.DataFrame, group_label: str) -> alt.LayerChart:
 
 
 def significance_legend() -> str:
-    """The dot chart's legend as HTML (the chart itself has none, so it cannot be cut off at any width).
-    Direction is in the shape as well as the colour, so it does not rest on colour alone (WCAG 1.4.1)."""
-    points = {"triangle-up": "7,1 13,12 1,12", "triangle-down": "1,2 13,2 7,13", "circle": None, "square": "2,2 12,2 12,12 2,12"}
-    items = []
-    for key, label in LEGEND:
-        form = points[SHAPES[key]]
-        mark = (f'<circle cx="7" cy="7" r="5.5" fill="{COLORS[key]}" stroke="#333"/>' if form is None
-                else f'<polygon points="{form}" fill="{COLORS[key]}" stroke="#333"/>')
-        items.append(f'<span style="white-space:nowrap;margin-right:1.2em"><svg width="14" height="14" aria-hidden="true" '
-                     f'style="vertical-align:-2px;margin-right:4px">{mark}</svg>{html.escape(label)}</span>')
-    return '<div style="font-size:0.9rem;line-height:1.8">Significantie: ' + " ".join(items) + "</div>"
+    """The dot chart's legend as HTML (the chart itself has none, so it cannot be cut off at any width)."""
+    return f'<div style="font-size:0.9rem;line-height:1.8">Significantie: {legend_marks_html()}</div>'
 
 
 def sparkline_frame(trends: pd.DataFrame) -> pd.DataFrame:
@@ -274,10 +262,14 @@ def render() -> None:
     # --- dot chart ---------------------------------------------------------------------------
     st.subheader("Alle indicatoren ten opzichte van de referentie")
     dots = chart_frame(p)
-    st.altair_chart(described(dot_chart(dots, p.group.label),
-                              f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van "
-                              f"{p.group.label} (100 = gelijk). De waarden staan in de tabel bij de grafiek."),
-                    width="stretch")
+    with widgets.screen_only("stippen"):
+        st.altair_chart(described(dot_chart(dots, p.group.label),
+                                  f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van "
+                                  f"{p.group.label} (100 = gelijk). De waarden staan in de tabel bij de grafiek."),
+                        width="stretch")
+    widgets.print_copy("stippen", widgets.svg_image(dot_chart_svg(list(p.rows), width=widgets.PRINT_WIDTH_PX),
+                                                    f"Stippengrafiek: alle indicatoren van {p.name} als index "
+                                                    f"ten opzichte van {p.group.label} (100 = gelijk)."))
     st.markdown(significance_legend(), unsafe_allow_html=True)
     with st.expander("De grafiek als tabel"):
         st.dataframe(dot_table(dots, p.group.label), hide_index=True, width="stretch", placeholder="")
@@ -292,18 +284,23 @@ def render() -> None:
                     "getoetst. Aantallen worden vergeleken met het gemiddelde aantal in de groep.")
 
     # --- two gemeenten side by side ------------------------------------------------------------
-    st.subheader("Naast elkaar met een tweede gemeente")
     others = [c for c in labels if c != gemeente]
     if st.session_state.get(k("naast")) not in others:
         st.session_state[k("naast")] = None
-    beside = st.selectbox("Tweede gemeente", others, key=k("naast"), format_func=labels.get, index=None,
-                          placeholder=widgets.CHOOSE)
+    # Without a second gemeente the section is only a box to choose one: not printed.
+    with st.container() if st.session_state[k("naast")] else widgets.screen_only("naast"):
+        st.subheader("Naast elkaar met een tweede gemeente")
+        beside = st.selectbox("Tweede gemeente", others, key=k("naast"), format_func=labels.get, index=None,
+                              placeholder=widgets.CHOOSE)
     if beside:
         other = cache.profile(v, beside, ref_code, picked)
         st.caption(f"Per indicator de waarde van beide gemeenten (x = geheim, . = geen waarde), met de index "
                    f"ten opzichte van de eigen referentie: {p.group.label} voor {p.name}, {other.group.label} voor "
                    f"{other.name} (100 = gelijk)." + (" DEMO-cijfers." if p.demo or other.demo else ""))
-        st.dataframe(prof.side_by_side(p, other), hide_index=True, width="stretch", placeholder="")
+        pair = prof.side_by_side(p, other)
+        with widgets.screen_only("naast_tabel"):
+            st.dataframe(pair, hide_index=True, width="stretch", placeholder="")
+        widgets.print_copy("naast_tabel", html_table(pair))
 
     # --- wijken ------------------------------------------------------------------------------
     keys = tuple(prof.notable_keys(p))
@@ -313,7 +310,10 @@ def render() -> None:
         st.info("Voor deze gemeente zijn geen wijkcijfers gepubliceerd.")
     else:
         st.caption("De opvallende indicatoren per wijk, laatste jaar. x = geheim (onderdrukt), . = geen waarde.")
-        st.dataframe(prof.wijk_table(trends), hide_index=True, width="stretch")
+        wijken = prof.wijk_table(trends)
+        with widgets.screen_only("wijken"):  # a canvas grid prints only its visible rows
+            st.dataframe(wijken, hide_index=True, width="stretch")
+        widgets.print_copy("wijken", html_table(wijken))
         names = {key: lbl for key, lbl in zip(trends["key"], trends["indicator"])}
         options = list(dict.fromkeys(trends["key"]))
         if st.session_state.get(k("trend")) not in options:

@@ -1,7 +1,9 @@
 """Small shared UI pieces: banners, the release-error guard, the gemeente picker."""
 from __future__ import annotations
 
+import base64
 import functools
+import html
 import logging
 from urllib.parse import urlencode
 
@@ -79,13 +81,45 @@ FOCUS_CSS = ":focus-visible { outline: 3px solid #1d4f91 !important; outline-off
 # A switched-off toggle is a track at 20 % text colour (1.5:1 on white, its white knob the same): made
 # solid grey, track and knob reach 4.5:1 (WCAG 1.4.11). Switched on, it keeps the theme's colour.
 TOGGLE_CSS = ("[data-testid=stCheckbox] input:not(:checked) + div { background-color: #767676 !important; }")
-# A printed page (the profile for a meeting) holds the figures, not the app around them.
-PRINT_CSS = """@media print {
+# A printed page (the profile for a meeting) holds the figures, not the app around them. A chart drawn for
+# the screen keeps its screen width on paper (the browser does not redraw it for print), so on a wide screen
+# it shrank to unreadable text: a page gives such an element a print copy drawn for A4 (print_copy) and
+# wraps the screen version in screen_only.
+SCREEN_ONLY, PRINT_ONLY = "alleen_scherm", "alleen_print"
+PRINT_CSS = f"""[class*="st-key-{PRINT_ONLY}"] {{ display: none !important; }}
+@media print {{
   [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stHeader],
-  [data-testid=stToolbar], [data-testid=stSelectbox], [data-testid=stMultiSelect],
-  [data-testid=stButton], [data-testid=stDownloadButton], [data-testid=stCheckbox] { display: none !important; }
-  [data-testid=stMain] { margin-left: 0 !important; }
-}"""
+  [data-testid=stToolbar], [data-testid=stSelectbox], [data-testid=stMultiSelect], [data-testid=stPopover],
+  [data-testid=stButton], [data-testid=stDownloadButton], [data-testid=stCheckbox], [data-testid=stExpander],
+  [class*="st-key-{SCREEN_ONLY}"] {{ display: none !important; }}
+  [class*="st-key-{PRINT_ONLY}"] {{ display: block !important; }}
+  [data-testid=stMain] {{ margin-left: 0 !important; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+  svg, tr, li, [data-testid=stVegaLiteChart], [data-testid=stDeckGlJsonChart] {{ break-inside: avoid; }}
+  .zoo-print table {{ border-collapse: collapse; width: 100%; font-size: 9pt; }}
+  .zoo-print th, .zoo-print td {{ border-bottom: 1px solid #ccc; padding: 2px 4px; text-align: left; }}
+  .zoo-print img {{ width: 100%; height: auto; print-color-adjust: exact; -webkit-print-color-adjust: exact; }}
+}}"""
+# Printed width of an A4 page with the browser's default margins, in CSS px: a print copy drawn at this width
+# keeps its text at the size it was drawn.
+PRINT_WIDTH_PX = 720
+
+
+def screen_only(name: str):
+    """A container that is not printed (its print_copy is)."""
+    return st.container(key=f"{SCREEN_ONLY}_{name}")
+
+
+def svg_image(svg: str, alt: str) -> str:
+    """An SVG as an <img>: st.html's sanitiser removes inline <svg> elements."""
+    data = base64.b64encode(svg.encode()).decode()
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+
+
+def print_copy(name: str, html_text: str) -> None:
+    """Static HTML (already escaped, published cells only) shown on paper instead of the screen_only twin."""
+    with st.container(key=f"{PRINT_ONLY}_{name}"):
+        st.html(f'<div class="zoo-print">{html_text}</div>')
 
 
 # A map beside its legend needs a wide screen: below 1,100 px (an 800 px screen with the sidebar open

@@ -23,6 +23,11 @@ COLORS = {
 }
 LEGEND = [("hoger_998", "hoger (99,8%)"), ("hoger_95", "hoger (95%)"), ("geen", "geen significant verschil"),
           ("lager_95", "lager (95%)"), ("lager_998", "lager (99,8%)"), ("nvt", "niet getoetst (aantal, gemiddelde, euro's)")]
+# Direction is in the shape as well as the colour (WCAG 1.4.1); the same marks on screen, in print and here.
+SHAPES = {"hoger_998": "triangle-up", "hoger_95": "triangle-up", "geen": "circle",
+          "lager_95": "triangle-down", "lager_998": "triangle-down", "nvt": "square"}
+_CORNERS = {"triangle-up": ((0, -6), (6, 5), (-6, 5)), "triangle-down": ((-6, -5), (6, -5), (0, 6)),
+            "square": ((-5, -5), (5, -5), (5, 5), (-5, 5))}
 X_MIN, X_MAX = 25.0, 400.0          # index axis (log scale), clamped
 TICKS = (25, 50, 75, 100, 150, 200, 400)
 DEMO_LABEL = ("DEMO-cijfers: de cijfers over ondermijning in dit rapport zijn door zoo gegenereerd op echte "
@@ -36,7 +41,6 @@ h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.15rem;margin:24px 0 6px;border
 table{border-collapse:collapse;width:100%;font-size:.82rem}th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left}
 td.n{text-align:right;white-space:nowrap}tr.sup td{color:#555}
 .legend span{display:inline-block;margin-right:14px;font-size:.82rem}
-.sw{display:inline-block;width:11px;height:11px;border:1px solid #555;border-radius:50%;margin-right:4px;vertical-align:middle}
 ol li{margin-bottom:4px}svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}
  .chart,table,li{break-inside:avoid}tr{break-inside:avoid}.demo{-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -52,6 +56,26 @@ def _e(text) -> str:
 def _x(index: float, left: float, width: float) -> float:
     i = min(max(index, X_MIN), X_MAX)
     return left + (math.log(i) - math.log(X_MIN)) / (math.log(X_MAX) - math.log(X_MIN)) * width
+
+
+def marker_svg(sig: str, cx: float, cy: float, inner: str = "", css_class: str = "dot") -> str:
+    """The significance mark centred on (cx, cy), about 12 px across; `inner` goes inside (a <title>)."""
+    fill, shape = COLORS.get(sig, "#fff"), SHAPES.get(sig, "circle")
+    paint = f'fill="{fill}" stroke="#333" stroke-width="1"'
+    if shape == "circle":
+        return f'<circle class="{css_class}" cx="{cx:.1f}" cy="{cy:.1f}" r="5" {paint}>{inner}</circle>'
+    points = " ".join(f"{cx + dx:.1f},{cy + dy:.1f}" for dx, dy in _CORNERS[shape])
+    return f'<polygon class="{css_class}" points="{points}" {paint}>{inner}</polygon>'
+
+
+def legend_marks_html() -> str:
+    """The significance legend as inline HTML: each mark as a small SVG, then its text."""
+    items = []
+    for key, text in LEGEND:
+        mark = marker_svg(key, 7, 7.5, css_class="legend-mark")
+        items.append(f'<span style="white-space:nowrap;margin-right:1.2em"><svg width="14" height="14" '
+                     f'aria-hidden="true" style="vertical-align:-2px;margin-right:4px">{mark}</svg>{_e(text)}</span>')
+    return "".join(items)
 
 
 def dot_chart_svg(rows: list[ProfileRow], width: int = 960) -> str:
@@ -91,9 +115,8 @@ def dot_chart_svg(rows: list[ProfileRow], width: int = 960) -> str:
                 out.append(f'<line class="ci" x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#444" stroke-width="1.5"/>')
             x = _x(r.index, label_w, plot_w)
             clipped = r.index < X_MIN or r.index > X_MAX
-            out.append(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{COLORS.get(r.sig, "#fff")}" '
-                       f'stroke="#333" stroke-width="1"><title>{_e(r.label)}: index {_e(fmt(r.index, 0))}'
-                       f'{" (afgekapt)" if clipped else ""}; {_e(r.sig_label)}</title></circle>')
+            out.append(marker_svg(r.sig, x, y, f'<title>{_e(r.label)}: index {_e(fmt(r.index, 0))}'
+                                             f'{" (afgekapt)" if clipped else ""}; {_e(r.sig_label)}</title>'))
             text = r.value_text()
         else:
             text = statuses.of(r.status).short
@@ -126,7 +149,9 @@ def _table(rows: list[ProfileRow]) -> str:
     return f"<table>{head}{''.join(body)}</table>"
 
 
-def _frame_table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame) -> str:
+    """A table of already formatted, published cells as plain HTML (escaped): the report's, and the live
+    page's printed copy of a table the screen shows as a canvas grid."""
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
                    for row in frame.astype(str).itertuples(index=False))
@@ -156,8 +181,7 @@ def build_report(profile: Profile, sentences: list[str], *, wijk_table: pd.DataF
         parts.append("<p>Geen statistisch opvallende afwijkingen ten opzichte van de referentiegroep.</p>")
     parts.append(f'<p class="caveat">{_e(CAVEAT)}</p>')
     parts.append("<h2>Alle indicatoren ten opzichte van de referentie</h2>")
-    parts.append('<p class="legend">' + "".join(
-        f'<span><i class="sw" style="background:{COLORS[k]}"></i>{_e(t)}</span>' for k, t in LEGEND) + "</p>")
+    parts.append(f'<p class="legend">{legend_marks_html()}</p>')
     parts.append(f'<div class="chart">{dot_chart_svg(list(profile.rows))}</div>')
     n_sup = len(profile.suppressed)
     if n_sup:
@@ -167,7 +191,7 @@ def build_report(profile: Profile, sentences: list[str], *, wijk_table: pd.DataF
     if wijk_table is not None and len(wijk_table):
         parts.append("<h2>Wijken: opvallende indicatoren (laatste jaar)</h2>")
         parts.append("<p>x = geheim (onderdrukt), . = geen waarde.</p>")
-        parts.append(_frame_table(wijk_table))
+        parts.append(html_table(wijk_table))
     parts.append("<h2>Methode</h2>")
     parts.append(f"<p>{_markdown_bold(stats.METHOD_TEXT)}</p>")
     parts.append("<p>Index = waarde van de gemeente gedeeld door de referentiewaarde maal 100. Omzet per inwoner "

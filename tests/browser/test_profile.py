@@ -62,7 +62,7 @@ def test_export_opens_with_name_and_chart(page, app_server, browser):
         expect(report.locator(".demo")).to_be_visible()
         svg = report.locator(".chart svg")
         expect(svg).to_be_visible()
-        assert report.locator(".chart svg circle").count() >= 10
+        assert report.locator(".chart svg .dot").count() >= 10
         assert wait_painted(report, svg, min_pixels=5_000) >= 5_000
         report.emulate_media(media="print")
         expect(svg).to_be_visible()

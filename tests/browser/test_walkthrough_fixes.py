@@ -143,20 +143,38 @@ def test_empty_gemeente_choice_reads_dutch(page, app_server):
     box.screenshot(path=str(shot("multiselect_placeholder")))
 
 
-def test_printed_profile_holds_the_figures_not_the_app(page, app_server):
-    """Issue 13.20: print preview of the profile showed the sidebar, the widgets and the buttons."""
+def test_printed_profile_holds_the_figures_not_the_app(page, app_server, release_db):
+    """Issue 13.20: print preview of the profile showed the sidebar, the widgets and the buttons, the dot
+    chart shrank to unreadable (drawn for a 1,400 px screen, printed on A4) and the wijk grid printed only
+    the rows it showed."""
     goto(page, app_server, "/profiel?gemeente=GM0599", 90_000)
     page.get_by_role("heading", name="Profiel van Rotterdam").wait_for()
     page.locator("[data-testid=stDownloadButton]").first.wait_for(timeout=60_000)
+    screen_chart = page.locator(".st-key-alleen_scherm_stippen [data-testid=stVegaLiteChart]")
     screen = {sel: page.locator(sel).first.is_visible() for sel in
-              ("[data-testid=stSidebar]", "[data-testid=stSelectbox]", "[data-testid=stDownloadButton]")}
+              ("[data-testid=stSidebar]", "[data-testid=stSelectbox]", "[data-testid=stDownloadButton]",
+               "[data-testid=stExpander]")}
     assert all(screen.values()), screen  # on screen they are there: the check below can fail
+    assert screen_chart.is_visible() and screen_chart.bounding_box()["width"] > 850
+    assert not page.locator(".st-key-alleen_print_stippen img").is_visible()
     page.emulate_media(media="print")
     printed = {sel: page.locator(sel).first.is_visible() for sel in screen}
     assert not any(printed.values()), printed
     assert page.get_by_role("heading", name="Profiel van Rotterdam").is_visible()
     assert page.get_by_role("heading", name="Opvallend").is_visible()
-    page.screenshot(path=str(shot("profiel_print")))
+    assert not page.get_by_role("heading", name="Naast elkaar met een tweede gemeente").is_visible()
+    # On paper the dot chart is a copy drawn at A4 width, so its 11 px text stays 11 px (the screen chart,
+    # over 850 px wide on this screen, would print its 12 px text at 9 px or less).
+    assert not screen_chart.is_visible()
+    copy = page.locator(".st-key-alleen_print_stippen img")
+    assert copy.is_visible()
+    assert copy.evaluate("img => img.naturalWidth") <= 760
+    # Every wijk of Rotterdam on paper, not the ten rows the grid showed on screen.
+    n_wijken = len(release_geometry(release_db, "wijk", "GM0599").codes)
+    assert page.locator(".st-key-alleen_print_wijken tr").count() == n_wijken + 1
+    page.set_viewport_size({"width": 720, "height": 1000})  # about A4 with the browser's margins
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shot("profiel_print")), full_page=True)
 
 
 def test_year_box_is_not_cut_off_at_800_px(browser, app_server):

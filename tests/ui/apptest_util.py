@@ -1,7 +1,9 @@
 """Helpers for AppTest-based page tests: open a page of app.py with query params, collect what is sent."""
 from __future__ import annotations
 
+import base64
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -64,4 +66,8 @@ def all_text(at: AppTest) -> str:
             parts.append(str(getattr(el, "value", el.proto)))
     for sb in at.selectbox:
         parts.append(str(sb.value))
+    for el in at.get("html"):  # st.html: styles, and print copies with images as base64 data addresses
+        body = el.proto.body
+        parts.append(body)
+        parts += [base64.b64decode(data).decode() for data in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", body)]
     return "\n".join(parts)

@@ -122,6 +122,7 @@ def test_no_suppressed_value_reaches_page_or_export(poisoned_db, leak_gemeenten,
         text = all_text(at)
         assert MARK not in text, params
         assert "x — geheim" in text or params["gemeente"] == "GM0599"
+        assert text.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 1, "the printed dot chart was not scanned"
         assert len(downloads) == 1
         assert MARK.encode() not in downloads[0], params
         # every wijk trend, not only the first one shown

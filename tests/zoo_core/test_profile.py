@@ -124,7 +124,7 @@ def test_report_is_self_contained_and_complete(rotterdam):
     assert html.startswith("<!DOCTYPE html>")
     assert "Rotterdam" in html and "DEMO" in html
     assert "@media print" in html
-    assert "<svg" in html and html.count("<circle") == len(rotterdam.plotted)
+    assert "<svg" in html and html.count("class=\"dot\"") == len(rotterdam.plotted)
     assert not re.search(r"<script|<link|src=|https?://(?!creativecommons|www\.w3\.org/2000/svg)", html), "external resource in report"
     assert "Garwood" in html and "Clopper-Pearson" in html
     assert "signaal" in html
@@ -135,7 +135,7 @@ def test_report_escapes_and_suppressed_text(rel, suppressed_gemeente):
     html = report.build_report(p, prof.sentences(p))
     assert html.count("x — geheim") >= len(p.suppressed)
     svg = report.dot_chart_svg(list(p.rows))
-    assert svg.count("<circle") == len(p.plotted)
+    assert svg.count("class=\"dot\"") == len(p.plotted)
 
 
 def test_side_by_side_keeps_each_gemeentes_own_states(rel, rotterdam, suppressed_gemeente):
