@@ -27,7 +27,7 @@ def release_db(tmp_path_factory) -> Path:
     # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
     cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out), "--seed", "20241",
            "--base", str(folder / "confidential" / "base.duckdb")]
-    rc = subprocess.run(cmd, cwd=REPO, timeout=300).returncode
+    rc = subprocess.run(cmd, cwd=REPO, timeout=600).returncode
     if rc != 0:  # its stderr is shown under "Captured stderr setup"
         pytest.fail(f"release build failed (exit {rc}): {' '.join(cmd)}", pytrace=False)
     return out

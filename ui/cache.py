@@ -11,7 +11,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from zoo_core import breakdown, catalogue, reference, stats
+from zoo_core import breakdown, catalogue, flows, reference, stats
 from zoo_core.queries import Release
 from zoo_core.release import ReleaseError, rebuild_command, release_path
 from ui import maps, tables
@@ -215,3 +215,15 @@ def breakdown_view(v: str, indicator: str, year: int, gemeente: str, ref_code: s
     grp = group(v, ref_code, gemeente, "gemeente", picked)
     frame, note = breakdown.view(release(), catalogue.get(indicator), year, gemeente, grp)
     return frame, note, grp.label
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def flow_view(v: str, code: str, gemeente: str, year: int) -> flows.FlowView:
+    """The published flows from and to a gemeente in a year."""
+    names = dict(zip(gemeenten(v)["area_code"], gemeenten(v)["label"]))
+    return flows.view(release(), catalogue.FLOWS[code], gemeente, year, names)
+
+
+@st.cache_data(show_spinner=False)
+def flow_years(v: str, code: str) -> list[int]:
+    return release().flow_years(code)

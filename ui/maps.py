@@ -296,3 +296,45 @@ def legend_html(breaks: list[float], published: pd.Series, unit: str, decimals: 
     items.append(swatch(f"background:rgb{tuple(MISSING_COLOR)}") + ". — geen waarde")
     body = "<br/>".join(items)
     return f"<div style='font-size:0.85rem;line-height:1.6'><b>{unit}</b> (klassen: kwintielen)<br/>{body}</div>"
+
+
+# A big city receives from every gemeente: beyond the largest flows per direction the arcs only hide
+# each other (the tables list them all).
+MAX_ARCS = 20
+OUT_COLOR, IN_COLOR = [217, 95, 2], [27, 94, 160]  # ColorBrewer Dark2 orange, a dark blue: apart for every CVD
+FLOW_TOOLTIP = {"html": "{t}", "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px"}}
+
+
+def flow_deck(geo: Geometry, gemeente: str, outgoing: pd.DataFrame, incoming: pd.DataFrame) -> pdk.Deck:
+    """Arcs of the published flows between `gemeente` and other gemeenten (geo: every gemeente), on the
+    outlines of the gemeenten involved. Outgoing (residents with an offence elsewhere) orange, incoming
+    blue; width grows with the number. A suppressed flow draws no arc: it is in the table as x."""
+    where = dict(zip(geo.codes, geo.label_points))
+    name = dict(zip(geo.codes, geo.names))
+    arcs = []
+    for frame, direction in ((outgoing, "uit"), (incoming, "in")):
+        published = frame[(frame["status"] == statuses.PUBLISHED) & frame["code"].isin(where)
+                          & (frame["code"] != gemeente) & (frame["waarde"] > 0)].nlargest(MAX_ARCS, "waarde")
+        for code, value in zip(published["code"], published["waarde"]):
+            source, target = (gemeente, code) if direction == "uit" else (code, gemeente)
+            arcs.append({"s": list(where[source]), "d": list(where[target]), "n": float(value),
+                         "c": OUT_COLOR if direction == "uit" else IN_COLOR,
+                         "t": f"{name[source]} → {name[target]}: {fmt(value, 0)} verdachten"})
+    largest = max([a["n"] for a in arcs] + [1.0])
+    for a in arcs:
+        a["w"] = round(1.5 + 6 * math.sqrt(a.pop("n") / largest), 2)
+    ends = {tuple(a[k]) for a in arcs for k in ("s", "d")}
+    involved = {gemeente} | {c for c, p in where.items() if p in ends}
+    shown = Geometry.from_shapes([(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms) if c in involved])
+    raw: list[str] = []
+    props = [{"c": [225, 225, 225] if c != gemeente else [150, 150, 150]} for c in shown.codes]
+    layers = [pdk.Layer("GeoJsonLayer", _collection(shown, props, raw), id="gemeenten", pickable=False, stroked=True,
+                        filled=True, get_fill_color="properties.c", get_line_color=[255, 255, 255],
+                        line_width_min_pixels=0.5),
+              pdk.Layer("ArcLayer", arcs, id="stromen", pickable=True, get_source_position="s",
+                        get_target_position="d", get_source_color="c", get_target_color="c", get_width="w",
+                        get_height=0.12, get_tilt=90, great_circle=False)]  # tilted flat: a curve seen from above
+    deck = CompactDeck(layers=layers, initial_view_state=view_for(shown), map_provider=None, map_style=None,
+                       tooltip=FLOW_TOOLTIP, raw_geoms=raw)
+    deck.map_style = NO_BASEMAP_STYLE
+    return deck

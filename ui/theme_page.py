@@ -6,7 +6,7 @@ import functools
 import streamlit as st
 
 from zoo_core import catalogue, exchange, reference, stats
-from ui import breakdown_view, cache, maps, state, tables, widgets
+from ui import breakdown_view, cache, flow_view, maps, state, tables, widgets
 
 LEVEL_LABELS = {"gemeente": "Alle gemeenten", "wijk": "Wijken van gemeente", "buurt": "Buurten van gemeente"}
 LEVEL_PARAMS = ("gemeente", "wijk", "buurt")
@@ -229,6 +229,8 @@ def render(theme: str) -> None:
 
     # --- kenmerken (breakdowns of the chosen gemeente) ------------------------------------------
     breakdown_view.render(theme, v, year, gemeente, labels.get(gemeente, gemeente), ref_code, level, picked)
+    # --- woon- versus pleeggemeente (flows of the chosen gemeente) ------------------------------
+    flow_view.render(theme, v, year, gemeente, labels.get(gemeente, gemeente))
 
     # --- downloads --------------------------------------------------------------------------
     meta = {"indicator": ind.name, "year": year, "sbi": sbi, "unit": ind.unit, "reference": grp.label,

@@ -181,7 +181,97 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
                                       "suppressed": suppressed, "primary": primary.mask}))
         reports.append(FamilyReport(family, year, sbi, len(codes), n_primary, int(suppressed.sum()) - n_primary,
                                     int(np.isfinite(table.upper).sum()), time.perf_counter() - started))
-    return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, published, patterns, reports
+    return (family, sbi, {"family": family, "finals": finals, "primaries": primaries, "parent": parent},
+            published, patterns, reports)
+
+
+def flow_cell_table(family: str, year: int, parent: dict) -> tuple[CellTable, pd.DataFrame, int]:
+    """The woon x pleeggemeente table of one year, stacked after its margins as one table, so one audit
+    sees all an attacker can combine: first the area tables of the row totals (drugsverdachten) and of
+    those with a delict elsewhere, linked as their own chain protected them (2n cells, every area and
+    relation); then per woongemeente g one cell per listed pleeggemeente (g itself, its bordering
+    gemeenten and the flow's `always_to`, zero or not: which cells exist is public) and one cell for all
+    other pleeggemeenten. Relations per g: total = own gemeente + elsewhere; elsewhere = its other cells.
+    No column totals: with them every flow is tied to every other and the audit of one year took more
+    than ten minutes (342 x 342 cells, one component); see the README.
+    `parent`: the protected elsewhere family (its own `parent` the totals). Returns (table, the rows
+    woon, pleeg of the flow cells, which start at index 2n; n)."""
+    base, codes, levels = _SHARED["base"], _SHARED["codes"], _SHARED["levels"]
+    flow = catalogue.flow_table(family)
+    grand = parent["parent"]
+    totals = _family_table(grand["family"], year, "", None)
+    linked = _family_table(parent["family"], year, "", grand).linked_under(totals, grand["family"])
+    n = len(codes)
+    position = pd.Series(np.arange(n), index=codes)
+    gem = codes[levels == "gemeente"]
+    neighbours = _SHARED["neighbours"]
+    listed = pd.concat([pd.DataFrame({"woon": gem, "pleeg": gem}),
+                        pd.DataFrame({"woon": neighbours["gemeente_code"], "pleeg": neighbours["neighbour_code"]}),
+                        pd.DataFrame({"woon": np.repeat(gem, len(flow.always_to)),
+                                      "pleeg": np.tile(np.array(flow.always_to, dtype=object), len(gem))}),
+                        pd.DataFrame({"woon": gem, "pleeg": flow.OTHER})], ignore_index=True)
+    listed = listed[listed["woon"].isin(gem) & (listed["pleeg"].isin(gem) | (listed["pleeg"] == flow.OTHER))]
+    listed = listed.drop_duplicates().sort_values(["woon", "pleeg"], kind="stable").reset_index(drop=True)
+    flows = base.loc[(family, year)].reset_index().rename(columns={"area_code": "woon", "sbi": "pleeg"})
+    is_listed = pd.MultiIndex.from_frame(flows[["woon", "pleeg"]]).isin(pd.MultiIndex.from_frame(listed))
+    flows["pleeg"] = np.where(is_listed, flows["pleeg"], flow.OTHER)
+    summed = flows.groupby(["woon", "pleeg"])["value"].sum()
+    value = summed.reindex(pd.MultiIndex.from_frame(listed), fill_value=0.0).to_numpy(np.float64)
+    cell = 2 * n + np.arange(len(listed))
+    woon = position.loc[listed["woon"]].to_numpy()
+    own = (listed["woon"] == listed["pleeg"]).to_numpy()
+    relations = list(linked.relations)
+    relations += [(int(g), np.array([c, n + g])) for g, c in zip(woon[own], cell[own])]
+    for g, cells in zip(*_groups(woon[~own], cell[~own])):
+        relations.append((n + int(g), cells))
+    table = CellTable(keys=linked.keys + [f"{w}>{p}" for w, p in zip(listed["woon"], listed["pleeg"])],
+                      values=np.concatenate([linked.values, value]),
+                      n_units=np.concatenate([linked.n_units, value.astype(np.int64)]), top1=None, top2=None,
+                      relations=relations, measure="count", rules=linked.rules,
+                      upper=np.concatenate([linked.upper, np.full(len(listed), np.inf)]), links=linked.links)
+    return table, listed, n
+
+
+def _groups(keys: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Keys and their items -> (distinct keys, the items of each)."""
+    order = np.argsort(keys, kind="stable")
+    keys, items = keys[order], items[order]
+    distinct, starts = np.unique(keys, return_index=True)
+    return distinct, np.split(items, starts[1:])
+
+
+def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
+    """A flow family over all years, one woon x pleeggemeente table per year (flow_cell_table): the
+    margins keep the patterns their own chains gave them (frozen); primary rules per flow and column
+    cell, secondary suppression and the audit over every relation at once. Each year prefers last
+    year's hidden flows. Returns what _protect_chain returns; the cells carry the flow table's code
+    with woongemeente as area_code and pleeggemeente as sbi (the national row: column totals)."""
+    flow = catalogue.flow_table(family)
+    grand = parent["parent"]
+    cells, out_patterns, reports, finals, previous = [], [], [], {}, set()
+    for year in catalogue.BASE_MEASURES[family].years:
+        started = time.perf_counter()
+        table, keys, n = flow_cell_table(family, year, parent)
+        frozen = np.arange(len(table)) < 2 * n
+        hidden_already = np.concatenate([grand["finals"][year], parent["finals"][year], np.zeros(len(table) - 2 * n, bool)])
+        primary = primary_suppression(table).mask
+        primary[:2 * n] = np.concatenate([grand["primaries"][year], parent["primaries"][year]])
+        key_list = [f"{w}>{p}" for w, p in zip(keys["woon"], keys["pleeg"])]
+        preferred = np.concatenate([np.zeros(2 * n, bool), [k in previous for k in key_list]])
+        result = protect(table, primary, preferred=preferred, frozen=frozen, hidden_already=hidden_already)
+        hidden = result.suppressed[2 * n:]
+        previous = {k for k, h in zip(key_list, hidden) if h}
+        finals[year] = hidden
+        values = table.values[2 * n:]
+        cells.append(pd.DataFrame({"indicator": flow.code, "year": year, "area_code": keys["woon"], "sbi": keys["pleeg"],
+                                   "value": np.where(hidden, np.nan, values),
+                                   "status": np.where(hidden, "suppressed", "published")}))
+        out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": keys["pleeg"], "area_code": keys["woon"],
+                                          "suppressed": hidden, "primary": primary[2 * n:]}))
+        n_primary = int(primary[2 * n:].sum())
+        reports.append(FamilyReport(family, year, sbi, len(keys), n_primary, int(hidden.sum()) - n_primary, 0,
+                                    time.perf_counter() - started))
+    return family, sbi, {"family": family, "finals": finals, "primaries": {}}, cells, out_patterns, reports
 
 
 def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
@@ -205,16 +295,20 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
     _SHARED.update(base=base.set_index(["measure", "year", "sbi"]).sort_index(), codes=codes,
                    levels=hierarchy.areas["level"].to_numpy(),
                    relations=hierarchy.relations() if relations is None else relations,
-                   ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets())
+                   ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets(),
+                   neighbours=geography.gemeente_neighbours() if any(
+                       catalogue.BASE_MEASURES[f].flow_of for f, _ in chains) else None)
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
     def parent_of(chain):
         measure = catalogue.BASE_MEASURES[chain[0]]
-        return measure.depends_on or measure.breakdown_of, chain[1]
+        return measure.depends_on or measure.breakdown_of or measure.flow_of, chain[1]
 
     def submit(pool, chain, parent):
-        worker = _protect_breakdown_chain if catalogue.BASE_MEASURES[chain[0]].breakdown_of else _protect_chain
+        measure = catalogue.BASE_MEASURES[chain[0]]
+        worker = (_protect_breakdown_chain if measure.breakdown_of else _protect_flow_chain if measure.flow_of
+                  else _protect_chain)
         return pool.submit(worker, chain[0], chain[1], parent)
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
@@ -228,10 +322,11 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             running.remove(finished)
             result = finished.result()
             done[(result[0], result[1])] = result
-            two_way = bool(catalogue.BASE_MEASURES[result[0]].breakdown_of)
+            measure = catalogue.BASE_MEASURES[result[0]]
+            shape = "area x class" if measure.breakdown_of else "woon x pleeg" if measure.flow_of else None
             for r in result[5]:
                 log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
-                    f"secondary {r.secondary:>4}  " + ("area x class" if two_way else f"bounded {r.bounded:>4}")
+                    f"secondary {r.secondary:>4}  " + (shape or f"bounded {r.bounded:>4}")
                     + f"  {r.seconds:.2f}s")
             for chain in [c for c in waiting if parent_of(c) in done]:
                 waiting.remove(chain)
@@ -390,6 +485,9 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
     context = context_cells(areas, kerncijfers)
     cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
+    is_flow = cells["indicator"].isin(catalogue.FLOWS)
+    flows = cells[is_flow].rename(columns={"indicator": "flow", "area_code": "woon_code", "sbi": "pleeg_code"})
+    cells = cells[~is_flow]
     own_cells, own_patterns, own_reports = protect_own(own_base, areas, context, log=log)
     log(f"disclosure control done ({time.perf_counter() - started:.1f}s)")
     base = pd.concat([base, own_base], ignore_index=True) if len(own_base) else base
@@ -406,7 +504,7 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
         info["area_division"] = "gebiedsindeling 2024 met synthetische buurten (schaaltest, geen echte indeling)"
         info["scale"] = "synthetic national buurten"
     release.write_release(out, areas=areas, cells=cells, shapes=shapes, neighbours=neighbours, info=info,
-                          reports=pd.DataFrame([r.__dict__ for r in reports]))
+                          reports=pd.DataFrame([r.__dict__ for r in reports]), flows=flows)
     log(f"release written: {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
     if base_out is not False:  # False: the caller keeps no base (e.g. an app server's own demo build)
         base_out = Path(base_out) if base_out else release.DEFAULT_BASE

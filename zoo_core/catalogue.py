@@ -127,6 +127,9 @@ class BaseMeasure:
     # by build._protect_breakdown_chain as one area x class table per year, after its total family.
     breakdown_of: str | None = None
     breakdowns: tuple[str, ...] = ()
+    # A flow family: counts from one gemeente (area_code) to another (the `sbi` column of the base),
+    # whose row totals split the family `flow_of` (see FlowTable). Protected by build._protect_flow_chain.
+    flow_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,8 @@ BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
     BaseMeasure("drugsverdachten_kenmerken", "count", "persons",
                 "Drugsverdachten naar leeftijd, geslacht en verdachte familieleden (gemeente en hoger)",
                 breakdown_of="drugsverdachten", breakdowns=("leeftijd", "geslacht", "familie")),
+    BaseMeasure("drugsverdachten_stromen", "count", "persons",
+                "Drugsverdachten van woongemeente naar pleeggemeente (gemeenten)", flow_of="drugsverdachten_elders"),
     BaseMeasure("hennep_bewoners", "count", "persons", "Bewoners van adressen met een geruimde hennepkwekerij",
                 at_most="ctx_inwoners"),
     BaseMeasure("hennep_bewoners_kenmerken", "count", "persons",
@@ -342,6 +347,57 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
     _context("ctx_stedelijkheid", "Stedelijkheid", "CBS-stedelijkheidsklasse: 1 = zeer sterk stedelijk (>= 2.500 adressen/km2) "
              "tot 5 = niet stedelijk (< 500 adressen/km2).", "klasse 1-5", "class", levels=("gemeente", "wijk", "buurt")),
 ]}
+
+
+@dataclass(frozen=True)
+class FlowTable:
+    """A published origin x destination table of gemeenten (woon- versus pleeggemeente), per year.
+
+    Row g: the residents of g counted in `total` (a published count indicator), split into those who
+    committed the offence in g itself and those counted in `elsewhere` (the numerator family of a
+    published percentage), who are spread over the other gemeenten. Column h: everyone with an offence
+    in h, wherever they live (a published margin of this table). Release table `flows`."""
+    code: str
+    theme: str
+    name: str            # Dutch
+    definition: str      # Dutch
+    unit: str
+    family: str          # the base measure of the flows
+    total: str           # indicator code of the row totals
+    elsewhere: str       # indicator code of the share committed elsewhere
+    # The pleeggemeenten a row lists by name, besides its own gemeente and its bordering gemeenten
+    # (public facts, so which cells a row has says nothing about the flows); every other pleeggemeente
+    # of the row is in one cell OTHER.
+    always_to: tuple[str, ...] = ()
+    source: str = DEMO_SOURCE
+    demo: bool = True
+
+    OTHER = "overig"
+
+    @property
+    def total_family(self) -> str:
+        return INDICATORS[self.total].family
+
+    @property
+    def elsewhere_family(self) -> str:
+        return INDICATORS[self.elsewhere].family
+
+
+FLOWS: dict[str, FlowTable] = {f.code: f for f in [
+    FlowTable("dr_woon_pleeg", "drugs", "Woon- versus pleeggemeente van drugsverdachten",
+              "Verdachten van een drugsdelict naar de gemeente waar ze wonen en de gemeente waar ze het delict "
+              "pleegden.", "personen", "drugsverdachten_stromen", total="dr_verdachten",
+              elsewhere="dr_verdachten_elders_pct",
+              always_to=("GM0363", "GM0599", "GM0518", "GM0344")),  # the four big cities
+]}
+
+
+def flow_table(family: str = "drugsverdachten_stromen") -> FlowTable:
+    return next(f for f in FLOWS.values() if f.family == family)
+
+
+def flows_for(theme: str) -> list[FlowTable]:
+    return [f for f in FLOWS.values() if f.theme == theme]
 
 
 def get(code: str) -> Indicator:

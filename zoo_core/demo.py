@@ -22,6 +22,11 @@ labelled as demo in the app. Assumptions (all documented in the README and on "O
   split over the same age classes (18 / 12 / 40 / 30 %) and sex (58 % men). The classes add up
   exactly to the area's total, and are drawn from their own random stream (the other figures do not
   change with them).
+- Woon- versus pleeggemeente: of a gemeente's drugsverdachten, those "met delict elders" (the
+  published count) are spread at random (multinomial) over the other gemeenten with weight
+  inwoners x exp(-distance / 10 km) (distance between a point inside each gemeente): mostly to the
+  neighbours, and to a big city further away; the rest committed the offence in their own gemeente.
+  The flows are drawn per gemeente from the aggregated counts, so every row adds up exactly.
 """
 from __future__ import annotations
 
@@ -55,6 +60,10 @@ ASSUMPTIONS_NL = (
     "Bij 35% van de geruimde hennepkwekerijen woont niemand (leegstaand huis, bedrijfsruimte); een bewoonde "
     "kwekerij heeft 1 plus gemiddeld 1,3 bewoners, verdeeld over dezelfde leeftijdsklassen (18, 12, 40 en 30%) "
     "en geslacht (58% man). De klassen tellen precies op tot het totaal van het gebied.",
+    "Woon- versus pleeggemeente: de drugsverdachten 'met delict elders' van een gemeente worden willekeurig "
+    "verdeeld over de andere gemeenten, met als gewicht het aantal inwoners maal e^(-afstand / 10 km): vooral "
+    "naar de buurgemeenten en naar een grote stad verderop. De overige verdachten pleegden het delict in hun "
+    "eigen gemeente; elke rij telt precies op.",
     "Alles wat de generator maakt, is in de app als demo gemarkeerd.",
 )
 
@@ -302,4 +311,43 @@ def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:
 
 def generate_base(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """All demo base cells on every level: the confidential input of the release build."""
-    return aggregate_base(areas, generate_finest(areas, kerncijfers, seed))
+    base = aggregate_base(areas, generate_finest(areas, kerncijfers, seed))
+    flows = generate_flows(base, areas, kerncijfers, geography.gemeente_points(), seed)
+    return pd.concat([base, flows], ignore_index=True)
+
+
+FLOW_DISTANCE_KM = 10.0  # the distance over which the pull of another gemeente falls by a factor e
+
+
+def generate_flows(base: pd.DataFrame, areas: pd.DataFrame, kerncijfers: pd.DataFrame, points: pd.DataFrame,
+                   seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Drugsverdachten from woongemeente (area_code) to pleeggemeente (sbi), per year: the own gemeente
+    holds those without a delict elsewhere; the others are spread over the other gemeenten (module
+    docstring). Only nonzero flows and every diagonal cell, in BASE_COLUMNS."""
+    flow = catalogue.flow_table()
+    gem = areas.loc[areas["level"] == "gemeente", "area_code"].to_numpy()
+    xy = points.set_index("area_code").reindex(gem)
+    km_x = (xy["lon"].to_numpy() * 111.32 * np.cos(np.radians(52.2)))
+    km_y = xy["lat"].to_numpy() * 110.57
+    distance = np.nan_to_num(np.hypot(km_x[:, None] - km_x[None, :], km_y[:, None] - km_y[None, :]), nan=1e4)
+    population = kerncijfers.drop_duplicates("area_code").set_index("area_code")["ctx_inwoners"].reindex(gem)
+    pull = np.nan_to_num(population.to_numpy(), nan=1.0)[None, :] * np.exp(-distance / FLOW_DISTANCE_KM)
+    np.fill_diagonal(pull, 0.0)
+    far = pull.sum(axis=1) <= 0  # no point for this gemeente (a synthetic test division): any other one
+    pull[far] = 1.0 - np.eye(len(gem))[far]
+    pull /= pull.sum(axis=1, keepdims=True)
+    rows = base[base["measure"].isin([flow.total_family, flow.elsewhere_family]) & (base["sbi"] == "")]
+    by = rows.set_index(["measure", "year", "area_code"])["value"].sort_index()
+    frames = []
+    for year in catalogue.BASE_MEASURES[flow.family].years:
+        total = by.loc[(flow.total_family, year)].reindex(gem).fillna(0).to_numpy(np.int64)
+        elsewhere = by.loc[(flow.elsewhere_family, year)].reindex(gem).fillna(0).to_numpy(np.int64)
+        counts = _rng(seed, "stromen", year).multinomial(elsewhere, pull)
+        counts[np.arange(len(gem)), np.arange(len(gem))] = total - elsewhere
+        woon, pleeg = np.nonzero(counts | np.eye(len(gem), dtype=bool))
+        value = counts[woon, pleeg]
+        frames.append(pd.DataFrame({"measure": flow.family, "year": year, "area_code": gem[woon], "sbi": gem[pleeg],
+                                    "value": value.astype(float), "n_units": value.astype(np.int64),
+                                    "top1": np.nan, "top2": np.nan}))
+    return pd.concat(frames, ignore_index=True)[BASE_COLUMNS]
+

@@ -163,6 +163,17 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
     return pd.DataFrame(rows, columns=["area_code", "geometry"])
 
 
+def gemeente_points(open_data: Path = OPEN_DATA) -> pd.DataFrame:
+    """A point inside each gemeente (lon, lat; shapely's representative point, not the centroid, which
+    can fall outside a bent gemeente): where a flow arc starts or ends."""
+    from shapely.geometry import shape
+
+    features = json.loads((open_data / "gemeente_2024.geojson").read_text(encoding="utf-8"))["features"]
+    points = [shape(f["geometry"]).representative_point() for f in features]
+    return pd.DataFrame({"area_code": [f["properties"]["gemeentecode"] for f in features],
+                         "lon": [p.x for p in points], "lat": [p.y for p in points]})
+
+
 def gemeente_neighbours(open_data: Path = OPEN_DATA) -> pd.DataFrame:
     """Pairs of gemeenten that share a border (with a small tolerance for simplification gaps)."""
     import shapely

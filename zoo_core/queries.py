@@ -140,6 +140,26 @@ class Release:
             params.append(int(year))
         return self._df(sql + " ORDER BY area_code, year", params)
 
+    def flows(self, flow: str, gemeente: str, year: int) -> pd.DataFrame:
+        """Published state of the flow cells from or to `gemeente` in `year` (woon_code, pleeg_code, value,
+        status); empty for a release built before flow tables existed."""
+        if flow not in catalogue.FLOWS:
+            raise KeyError(f"onbekende stroomtabel: {flow!r}")
+        if not self.has_table("flows"):
+            return pd.DataFrame(columns=["woon_code", "pleeg_code", "value", "status"])
+        return self._df("SELECT woon_code, pleeg_code, CASE WHEN status = 'published' THEN value END AS value, status "
+                        "FROM flows WHERE flow = ? AND year = ? AND (woon_code = ? OR pleeg_code = ?) "
+                        "ORDER BY woon_code, pleeg_code", [flow, int(year), gemeente, gemeente])
+
+    def flow_years(self, flow: str) -> list[int]:
+        if not self.has_table("flows"):
+            return []
+        return [int(y) for y in self._df("SELECT DISTINCT year FROM flows WHERE flow = ? ORDER BY year", [flow])["year"]]
+
+    def has_table(self, name: str) -> bool:
+        return bool(len(self._df("SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
+                                 [release.ATTACHED_AS, name])))
+
     def shapes(self, area_codes: list[str]) -> dict[str, str]:
         rows = self._df("SELECT area_code, geometry FROM shapes WHERE area_code IN (SELECT unnest(?))", [list(area_codes)])
         return dict(zip(rows["area_code"], rows["geometry"]))

@@ -92,9 +92,18 @@ def atomic_duckdb(target: Path, copy_from: Path | None = None):
                 leftover.unlink()
 
 
-def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict, reports: pd.DataFrame) -> None:
+FLOW_COLUMNS = ["flow", "year", "woon_code", "pleeg_code", "value", "status"]
+
+
+def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict, reports: pd.DataFrame,
+                  flows: pd.DataFrame | None = None) -> None:
+    """`flows`: the published origin x destination tables (catalogue.FLOWS), FLOW_COLUMNS; woon_code
+    NL01 holds the column totals (everyone with an offence in pleeg_code)."""
     cells = cells[["indicator", "year", "area_code", "sbi", "value", "status"]].copy()
     cells["year"] = cells["year"].astype("int32")
+    flows = pd.DataFrame(columns=FLOW_COLUMNS) if flows is None else flows[FLOW_COLUMNS].copy()
+    flows = flows.astype({"flow": str, "year": "int32", "woon_code": str, "pleeg_code": str, "value": "float64",
+                          "status": str})
     with atomic_duckdb(target) as con:
         info = {**info, "schema_version": SCHEMA_VERSION}
         con.register("info_df", pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
@@ -107,6 +116,8 @@ def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict,
         con.register("cells_df", cells)
         # Sorted by the access path of every page query, so a query reads few row groups.
         con.execute("CREATE TABLE cells AS SELECT * FROM cells_df ORDER BY indicator, year, sbi, area_code")
+        con.register("flows_df", flows)
+        con.execute("CREATE TABLE flows AS SELECT * FROM flows_df ORDER BY flow, year, woon_code, pleeg_code")
         con.execute("CREATE TABLE ingested (indicator VARCHAR, year INTEGER, file VARCHAR, rows INTEGER, ingested_at VARCHAR)")
 
 

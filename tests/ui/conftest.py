@@ -42,5 +42,7 @@ def poisoned_db(release_db, tmp_path_factory):
     con = duckdb.connect(str(path))
     con.execute("UPDATE cells SET value = ? WHERE status <> 'published'", [SENTINEL])
     assert con.execute("SELECT count(*) FROM cells WHERE value = ?", [SENTINEL]).fetchone()[0] > 0
+    con.execute("UPDATE flows SET value = ? WHERE status <> 'published'", [SENTINEL])
+    assert con.execute("SELECT count(*) FROM flows WHERE value = ?", [SENTINEL]).fetchone()[0] > 0
     con.close()
     return path

@@ -22,9 +22,29 @@ def test_every_measure_year_and_branche_on_every_area(base, areas):
     for code, m in catalogue.BASE_MEASURES.items():
         part = base[base["measure"] == code]
         assert set(part["year"]) == set(catalogue.DEMO_YEARS)
+        if m.flow_of:  # gemeente x gemeente: test_every_flow_row_adds_up_to_its_gemeente
+            continue
         classes = {c for b in m.breakdowns for c in catalogue.BREAKDOWNS[b].class_codes}
         assert set(part["sbi"]) == (set(m.branches) or classes or {""})
         assert part.groupby(["year", "sbi"]).size().eq(len(areas)).all(), code
+
+
+def test_every_flow_row_adds_up_to_its_gemeente(base, areas):
+    """Per woongemeente the flows add up to its drugsverdachten, those to other gemeenten to the count
+    elsewhere; most of them stay near home (the pull falls with distance)."""
+    flow = catalogue.flow_table()
+    gem = set(areas.loc[areas["level"] == "gemeente", "area_code"])
+    rows = base[base["measure"] == flow.family]
+    assert set(rows["area_code"]) == gem and set(rows["sbi"]) <= gem
+    by = base[base["sbi"] == ""].set_index(["measure", "year", "area_code"])["value"]
+    for (year, g), row in rows.groupby(["year", "area_code"]):
+        assert row["value"].sum() == by[(flow.total_family, year, g)], (year, g)
+        assert row.loc[row["sbi"] != g, "value"].sum() == by[(flow.elsewhere_family, year, g)], (year, g)
+    neighbours = geography.gemeente_neighbours()
+    pairs = set(zip(neighbours["gemeente_code"], neighbours["neighbour_code"]))
+    away = rows[rows["sbi"] != rows["area_code"]]
+    near = away[[p in pairs for p in zip(away["area_code"], away["sbi"])]]["value"].sum()
+    assert near / away["value"].sum() > 0.4
 
 
 def test_every_breakdown_adds_up_to_its_total_on_every_area(base):

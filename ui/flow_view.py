@@ -1,0 +1,52 @@
+"""The "Woon- versus pleeggemeente" section of a theme page: where the chosen gemeente's residents
+committed the offence, and where those with an offence in the gemeente live."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cache, maps
+from zoo_core import catalogue, flows
+
+
+def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> None:
+    """Only published flows get a number or an arc; a suppressed flow is x in the tables."""
+    for flow in catalogue.flows_for(theme):
+        years = cache.flow_years(v, flow.code)
+        st.markdown(f"#### {flow.name}")
+        if not years:
+            st.info("Deze release heeft geen tabel van woon- en pleeggemeenten; bouw de release opnieuw.")
+            continue
+        shown_year = year if year in years else max(years)
+        fv = cache.flow_view(v, flow.code, gemeente, shown_year)
+        share = flows.share_text(fv.elsewhere)
+        st.markdown(f"Van de drugsverdachten die in **{gemeente_name}** wonen, pleegde **{share}** het delict in "
+                    f"een andere gemeente ({shown_year}).")
+        if flow.demo:
+            st.caption("DEMO-cijfers: gegenereerd, niet echt.")
+        geo = cache.geometry(v, "gemeente", None)
+        deck = maps.flow_deck(geo, gemeente, fv.outgoing, fv.incoming)
+        left, right = st.columns([3, 2])
+        with left:
+            st.pydeck_chart(deck, height=460, key=f"{theme}:stromen:{gemeente}")
+            if not deck.layers[1].data:
+                st.caption(f"Geen gepubliceerde stroom groter dan 0 tussen {gemeente_name} en een andere gemeente.")
+            st.markdown("<span style='color:rgb(217,95,2);font-weight:700'>━</span> inwoners met een delict elders "
+                        "&nbsp; <span style='color:rgb(27,94,160);font-weight:700'>━</span> delict hier, wonend "
+                        f"elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} grootste stromen. "
+                        "Een geheime stroom (x) heeft geen boog.",
+                        unsafe_allow_html=True)
+        with right:
+            st.markdown(f"**Waar inwoners van {gemeente_name} het delict pleegden**")
+            st.dataframe(flows.as_table(fv.outgoing, "Pleeggemeente"), hide_index=True, width="stretch",
+                         height=_height(len(fv.outgoing)))
+            st.markdown(f"**Waar verdachten met een delict in {gemeente_name} wonen**")
+            st.dataframe(flows.as_table(fv.incoming, "Woongemeente"), hide_index=True, width="stretch",
+                         height=_height(len(fv.incoming)))
+        st.caption(f"{flow.definition} Per woongemeente staan de eigen gemeente, de buurgemeenten en de vier grote "
+                   "steden apart; alle andere pleeggemeenten samen als 'overige gemeenten'. x = geheim "
+                   f"(onderdrukt). Bron: {flow.source}.")
+
+
+def _height(n_rows: int, most: int = 7) -> int:
+    """Fits the rows up to `most` (the grid scrolls beyond), so a short table has no empty rows."""
+    return 35 * (min(n_rows, most) + 1) + 3

@@ -1,0 +1,60 @@
+"""Woon- versus pleeggemeente: the published flows of one gemeente, outgoing and incoming.
+
+Only published cells carry a number; a suppressed flow is x, never 0 and never a share. The share of
+residents with an offence elsewhere is the published percentage indicator of the flow table (its
+cell, as the release has it), not a sum of flows, so it exists exactly where the theme pages show it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import catalogue, statuses
+from .numbers import fmt
+
+COLUMNS = ["code", "naam", "waarde", "status"]
+
+
+@dataclass(frozen=True)
+class FlowView:
+    outgoing: pd.DataFrame   # COLUMNS: where residents of the gemeente committed the offence (own gemeente first)
+    incoming: pd.DataFrame   # COLUMNS: where those with an offence in the gemeente live (not the gemeente itself)
+    elsewhere: tuple[float | None, str]  # the published share elsewhere (%) and its status
+
+
+def view(rel, flow: catalogue.FlowTable, gemeente: str, year: int, names: dict[str, str]) -> FlowView:
+    """`names`: gemeente code -> name. Rows sorted by published value (largest first), then the x rows."""
+    cells = rel.flows(flow.code, gemeente, year)
+
+    def frame(rows: pd.DataFrame, code_column: str) -> pd.DataFrame:
+        out = pd.DataFrame({"code": rows[code_column].to_numpy(), "waarde": rows["value"].to_numpy(),
+                            "status": rows["status"].to_numpy()})
+        out["naam"] = [("overige gemeenten" if c == flow.OTHER else names.get(c, c)) for c in out["code"]]
+        order = out.assign(_hidden=out["status"] != statuses.PUBLISHED, _other=out["code"] == flow.OTHER,
+                           _v=-out["waarde"].fillna(0.0))
+        order = order.sort_values(["_other", "_hidden", "_v", "naam"], kind="stable")
+        return order[COLUMNS].reset_index(drop=True)
+
+    out = cells[cells["woon_code"] == gemeente]
+    own, others = out[out["pleeg_code"] == gemeente], out[out["pleeg_code"] != gemeente]
+    outgoing = pd.concat([frame(own, "pleeg_code"), frame(others, "pleeg_code")], ignore_index=True)
+    if len(outgoing):
+        outgoing.loc[0, "naam"] = f"{names.get(gemeente, gemeente)} (eigen gemeente)"
+    incoming = frame(cells[(cells["pleeg_code"] == gemeente) & (cells["woon_code"] != gemeente)], "woon_code")
+    share = rel.cells_for_areas(flow.elsewhere, [gemeente], year=year)
+    elsewhere = (None, statuses.MISSING) if share.empty else (
+        float(share["value"].iloc[0]) if share["status"].iloc[0] == statuses.PUBLISHED else None,
+        str(share["status"].iloc[0]))
+    return FlowView(outgoing, incoming, elsewhere)
+
+
+def as_table(frame: pd.DataFrame, place_label: str) -> pd.DataFrame:
+    """For the page and its download: x for a suppressed flow."""
+    return pd.DataFrame({place_label: frame["naam"],
+                         "Verdachten": [statuses.cell_text(v, s, 0) for v, s in zip(frame["waarde"], frame["status"])]})
+
+
+def share_text(elsewhere: tuple[float | None, str], decimals: int = 1) -> str:
+    value, status = elsewhere
+    return fmt(value, decimals) + " %" if value is not None else statuses.of(status).short
