@@ -26,11 +26,16 @@ def suppressed_gemeente(rel):
 
 
 def test_every_indicator_of_every_theme_once(rotterdam):
-    expected = [(i.code, "") for t in ("vastgoed", "drugs", "transacties") for i in catalogue.for_theme(t)]
+    expected = [(i.code, "") for t in ("vastgoed", "drugs", "transacties", "vakantieparken")
+                for i in catalogue.for_theme(t)]
     expected += [(i.code, s) for s in catalogue.RISK_BRANCHES for i in catalogue.for_theme("branches")]
     assert sorted((r.code, r.sbi) for r in rotterdam.rows) == sorted(expected)
     assert len({r.key for r in rotterdam.rows}) == len(rotterdam.rows)
     assert not any(r.theme == "context" for r in rotterdam.rows)
+
+
+def test_themes_are_counted_from_the_catalogue():
+    assert prof.themes_phrase() == "de vijf thema's"
 
 
 def test_latest_year_and_default_reference(rel, rotterdam):
