@@ -262,11 +262,13 @@ def rows_frame(profile: Profile) -> pd.DataFrame:
 
 
 def notable_keys(profile: Profile, limit: int = 4) -> list[tuple[str, str]]:
-    """(indicator, sbi) of the notable rows for the wijk table; tested indicators as a fallback."""
-    keys = [(r.code, r.sbi) for r in profile.notable]
+    """(indicator, sbi) of the notable rows for the wijk table; tested indicators as a fallback. Only
+    indicators published per wijk (not the vakantieparken, gemeente and up)."""
+    per_wijk = {i.code for i in catalogue.INDICATORS.values() if "wijk" in i.levels}
+    keys = [(r.code, r.sbi) for r in profile.notable if r.code in per_wijk]
     if len(keys) < limit:
         for r in profile.rows:
-            if r.kind in stats.TESTED_KINDS and (r.code, r.sbi) not in keys and not r.sbi:
+            if r.kind in stats.TESTED_KINDS and (r.code, r.sbi) not in keys and not r.sbi and r.code in per_wijk:
                 keys.append((r.code, r.sbi))
             if len(keys) >= limit:
                 break

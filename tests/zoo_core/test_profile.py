@@ -54,7 +54,10 @@ def test_reference_and_significance_match_documented_method(rel, rotterdam):
         assert (ref.value is None and r.reference is None) or math.isclose(ref.value, r.reference, rel_tol=1e-12)
         if not r.published:
             continue
-        assert math.isclose(r.index, r.value / r.reference * 100)
+        if r.reference == 0:  # e.g. no holiday parks in the whole group: no index
+            assert r.index is None
+        else:
+            assert math.isclose(r.index, r.value / r.reference * 100)
         if ind.unit_type == "euros":
             assert r.sig == "nvt"
             continue
@@ -157,3 +160,13 @@ def test_side_by_side_keeps_each_gemeentes_own_states(rel, rotterdam, suppressed
             elif r.published:
                 assert text not in ("x", ".") and re.fullmatch(r"-?[\d.]+(,\d+)?", text)
     assert (table[other.name] == "x").any()
+
+
+def test_the_wijk_table_takes_only_indicators_published_per_wijk(rel):
+    """The profile's wijk sparklines: a notable vakantieparken row (gemeente and up only) has no wijken."""
+    parks = rel.values("vp_adressen", 2024, "gemeente").sort_values("value")
+    gemeente = parks["area_code"].iloc[-1]  # the gemeente with the most holiday-park addresses
+    p = prof.build_profile(rel, gemeente, "nl")
+    assert any(r.theme == "vakantieparken" for r in p.rows)
+    keys = prof.notable_keys(p)
+    assert keys and all("wijk" in catalogue.get(code).levels for code, _ in keys)
