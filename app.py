@@ -28,6 +28,7 @@ PAGES = [
     st.Page("pages/transacties.py", title="Verdachte transacties", url_path="transacties"),
     st.Page("pages/branches.py", title="Brancheanalyses", url_path="branches"),
     st.Page("pages/criminaliteit.py", title="Geregistreerde criminaliteit", url_path="criminaliteit"),
+    st.Page("pages/vakantieparken.py", title="Vakantieparken", url_path="vakantieparken"),
     *declared_pages(),  # the themes of the deployment's indicator file (ZOO_INDICATORS)
     st.Page("pages/profiel.py", title="Gemeenteprofiel", url_path="profiel"),
     st.Page("pages/combine.py", title="Indicatoren combineren", url_path="combine"),

@@ -3,9 +3,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zoo_core import catalogue
 from ui import cache, state, widgets
 
 KEY = "home:gemeente"
+
+
+# How the home page names a theme in its sentence (a theme not listed here: its menu name, lower case).
+THEME_PHRASES = {"branches": "kwetsbare branches"}
+
+
+def themes_sentence() -> str:
+    """The demo themes of the catalogue in one Dutch enumeration: 'misbruik van vastgoed, ... en vakantieparken'."""
+    names = [THEME_PHRASES.get(t, catalogue.THEMES[t].lower()) for t in catalogue.demo_themes()]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
 @widgets.guarded
@@ -13,7 +24,7 @@ def render() -> None:
     st.title("Zicht op ondermijning")
     st.markdown(
         "Gepubliceerde cijfers over signalen van ondermijnende criminaliteit per gemeente, wijk, buurt en "
-        "branche: misbruik van vastgoed, drugsproblematiek, verdachte transacties en kwetsbare branches. "
+        f"branche: {themes_sentence()}. "
         "Vergelijk uw gemeente met Nederland, de provincie, de RIEC-regio, buurgemeenten of gemeenten die "
         "erop lijken. Alleen geaggregeerde cijfers; geheime (onderdrukte) waarden staan als **x**.")
     st.info("**Dit is een demo.** Alle cijfers over ondermijning in deze versie zijn demo-cijfers, "

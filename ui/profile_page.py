@@ -244,7 +244,7 @@ def render() -> None:
     widgets.share_link("profiel", shown_view)
     if p.demo:
         widgets.demo_banner(True)
-    st.caption(f"Alle indicatoren van de vier thema's (laatste jaar; branche-indicatoren per risicobranche), "
+    st.caption(f"Alle indicatoren van {prof.themes_phrase()} (laatste jaar; branche-indicatoren per risicobranche), "
                f"vergeleken met {p.group.label} ({numbers.count(len(p.group.members), 'gemeente', 'gemeenten')}). "
                "Index 100 = de referentiewaarde. " + widgets.AREA_DIVISION)
     for note in p.notes:

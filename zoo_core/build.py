@@ -124,7 +124,10 @@ def _public_upper(measure: catalogue.BaseMeasure, year: int, sbi: str, parent: d
     at_most = None
     if measure.at_most:
         at_most = ctx[measure.at_most] if measure.at_most in ctx else published_family(measure.at_most)
-    zero_with = published_family(measure.zero_with) if measure.zero_with else None
+    zero_with = None
+    if measure.zero_with:  # a family, or a public indicator (vakantieparkadressen: 0 where a gemeente has none)
+        zero_with = published_family(measure.zero_with) if measure.zero_with in catalogue.BASE_MEASURES \
+            else ctx[measure.zero_with]
     return public_upper(at_most, zero_with)
 
 
@@ -153,7 +156,7 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
         denominators = dict(denominators_ctx)
         for ind in members:  # a denominator that is itself a demo count (e.g. verkochte woningen)
             den = catalogue.INDICATORS.get(ind.denominator or "")
-            if den is not None and den.demo:
+            if den is not None and den.demo and den.family:  # (a public demo count such as vp_adressen is in ctx)
                 denominators[den.code] = base.loc[(den.family, year, sbi)].set_index("area_code") \
                     .reindex(codes)["value"].fillna(0.0).to_numpy()
         results = [primary_suppression(table)]
@@ -438,6 +441,36 @@ def _protect_breakdown_chain(family: str, sbi: str, parent: dict) -> tuple:
     return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, cells, out_patterns, reports
 
 
+def protect_by_levels(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
+                      workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+    """protect_families, once per set of published levels (catalogue.family_levels): a family published on
+    gemeente and up only (vakantieparken) is protected over the areas of those levels and the relations among
+    them, since nothing below the gemeente is published. A breakdown family goes with its total; a family goes
+    with the family it depends on. Results in a fixed order (the full levels first)."""
+    def levels_of(family: str) -> tuple[str, ...]:
+        measure = catalogue.BASE_MEASURES[family]
+        parent = measure.breakdown_of or measure.depends_on or measure.flow_of
+        return levels_of(parent) if parent else catalogue.family_levels(family)
+
+    for family in catalogue.BASE_MEASURES:  # the catalogue promises a child is published where its parent is
+        parent = catalogue.BASE_MEASURES[family].depends_on
+        if parent and not catalogue.BASE_MEASURES[family].breakdown_of \
+                and catalogue.family_levels(family) != catalogue.family_levels(parent):
+            raise DisclosureError(f"{family}: published on other levels than {parent}, whose pattern it inherits")
+    measure_levels = base["measure"].map({m: levels_of(m) for m in base["measure"].unique()})
+    groups = sorted(set(measure_levels), key=lambda lv: (-len(lv), lv))
+    if not groups:
+        return protect_families(base, geography.Hierarchy.from_areas(areas), context, log=log, workers=workers)
+    parts = []
+    for levels in groups:
+        rows = base[measure_levels.map(lambda lv, levels=levels: lv == levels).to_numpy(bool)]
+        sub = areas if set(levels) == set(catalogue.LEVELS) else areas[areas["level"].isin(levels)]
+        parts.append(protect_families(rows, geography.Hierarchy.from_areas(sub), context, log=log, workers=workers))
+    return (pd.concat([p[0] for p in parts], ignore_index=True),
+            pd.concat([p[1] for p in parts if len(p[1])], ignore_index=True) if any(len(p[1]) for p in parts)
+            else pd.DataFrame(), [r for p in parts for r in p[2]])
+
+
 def protect_own(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
                 workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
     """Protect a deployment's own families (base rows from own.read_all) like the demo families, each over
@@ -474,7 +507,6 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     else:
         areas = geography.load_areas()
         kerncijfers = geography.load_kerncijfers()
-    hierarchy = geography.Hierarchy.from_areas(areas)
     log(f"areas: {len(areas)}  ({time.perf_counter() - started:.1f}s)")
     # A deployment's own confidential figures (indicator file, base = ...): read and checked first, so a
     # bad file stops the build before any work and the release on disk stays as it was.
@@ -483,8 +515,10 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
         log(f"own base cells: {len(own_base)} ({', '.join(own.families())})")
     base = demo.generate_base(areas, kerncijfers, seed)
     log(f"demo base cells: {len(base)}  ({time.perf_counter() - started:.1f}s)")
-    context = context_cells(areas, kerncijfers)
-    cells, patterns, reports = protect_families(base, hierarchy, context, log=log)
+    # Public demo context (the holiday parks and their addresses) joins the CBS context: denominators and bounds.
+    context = pd.concat([context_cells(areas, kerncijfers), demo.park_context_cells(areas, kerncijfers, seed)],
+                        ignore_index=True)
+    cells, patterns, reports = protect_by_levels(base, areas, context, log=log)
     is_flow = cells["indicator"].isin(catalogue.FLOWS)
     flows = cells[is_flow].rename(columns={"indicator": "flow", "area_code": "woon_code", "sbi": "pleeg_code"})
     cells = cells[~is_flow]

@@ -26,6 +26,7 @@ THEMES: dict[str, str] = {
     "transacties": "Verdachte transacties",
     "branches": "Brancheanalyses",
     "criminaliteit": "Geregistreerde criminaliteit",
+    "vakantieparken": "Vakantieparken",
     "context": "Context (CBS Kerncijfers)",
 }
 
@@ -158,9 +159,16 @@ BREAKDOWNS: dict[str, Breakdown] = {b.code: b for b in [
 BREAKDOWN_LEVELS = ("land", "provincie", "riec", "gemeente")
 
 _ALL_DEMO_LEVELS = LEVELS
+# Holiday parks are few per gemeente and small: published per gemeente and up, never per wijk or buurt
+# (a wijk with one park would be mostly secret, and a park is often a wijk of its own).
+GEMEENTE_AND_UP = ("land", "provincie", "riec", "gemeente")
+PARK_YEARS = (2024,)  # the public park register: the 2024 situation, the denominator of every year
 _NO_BUURT = ("land", "provincie", "riec", "gemeente", "wijk")
 _BRANCH_CODES = tuple(RISK_BRANCHES)
 _SIGNAL = "Een relatief hoge waarde is een signaal om het gesprek te beginnen, geen bewijs van ondermijning."
+_PARK_CONTEXT = "Openbare context (in werkelijkheid een register van vakantieparken en de BAG), niet geheimgehouden."
+_PARK_SIGNAL = (_SIGNAL + " Inschrijving op een vakantiepark is vaak permanente bewoning, die de gemeente wel of niet "
+                "toestaat.")
 
 BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
     BaseMeasure("verkochte_woningen", "count", "addresses", "Aantal verkochte woningen"),
@@ -191,6 +199,19 @@ BASE_MEASURES: dict[str, BaseMeasure] = {m.code: m for m in [
                 at_most="ctx_jongeren"),
     BaseMeasure("fiu_transacties", "magnitude", "persons", "Verdachte transacties (FIU), met aantal betrokken personen"),
     BaseMeasure("contante_aankopen", "magnitude", "persons", "Contante aankopen boven EUR 10.000, met aantal kopers"),
+    # Vakantieparken: who is registered at a holiday-park address. The parks and their addresses are public
+    # (vp_parken, vp_adressen: a park register and BAG); the registrations are the protected counts. Where a
+    # gemeente has no holiday-park address, every registration count is publicly 0 (zero_with).
+    BaseMeasure("vp_natuurlijke_personen", "count", "persons",
+                "Natuurlijke personen ingeschreven (BRP) op een vakantieparkadres", zero_with="vp_adressen"),
+    BaseMeasure("vp_rechtspersonen", "count", "establishments",
+                "Rechtspersonen ingeschreven (KvK) op een vakantieparkadres", zero_with="vp_adressen"),
+    BaseMeasure("vp_woningbezit_elders", "count", "persons",
+                "Ingeschreven natuurlijke personen op een vakantieparkadres met woningbezit elders",
+                depends_on="vp_natuurlijke_personen", at_most="vp_natuurlijke_personen"),
+    BaseMeasure("vp_alleenstaande_ouders_schulden", "count", "persons",
+                "Alleenstaande ouders met problematische schulden ingeschreven op een vakantieparkadres",
+                depends_on="vp_natuurlijke_personen", at_most="vp_natuurlijke_personen"),
     BaseMeasure("vestigingen", "count", "establishments", "Vestigingen in een risicobranche", branches=_BRANCH_CODES),
     BaseMeasure("omzet", "magnitude", "euros", "Omzet van vestigingen in een risicobranche (EUR)", branches=_BRANCH_CODES,
                 depends_on="vestigingen", zero_with="vestigingen"),
@@ -310,6 +331,55 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in [
           "euro per inwoner", "rate", "euros", "omzet", numerator="omzet", denominator="ctx_inwoners", per=1,
           branches=_BRANCH_CODES, decimals=2,
           caveat=_SIGNAL + " Omzet wordt alleen getoond als er genoeg vestigingen zijn en geen enkele domineert."),
+    # --- Vakantieparken (gemeente and up) -----------------------------------------------------
+    # Public context: the parks and their addresses (in reality a provincial park register and the BAG), not
+    # protected; demo figures here. Denominators of the rates below, and the public bound "0 registrations
+    # where a gemeente has no holiday-park address".
+    _demo("vp_parken", "vakantieparken", "Vakantieparken (aantal)",
+          "Aantal vakantieparken (recreatieparken met recreatiewoningen of chalets) in de gemeente.",
+          "vakantieparken", "count", "addresses", "", numerator="vp_parken", levels=GEMEENTE_AND_UP,
+          years=PARK_YEARS, decimals=0,
+          caveat=_PARK_CONTEXT + " Een gemeente zonder vakantieparken heeft 0; de cijfers per adres zijn daar '.'."),
+    _demo("vp_adressen", "vakantieparken", "Adressen op vakantieparken (aantal)",
+          "Aantal adressen (verblijfsobjecten) op de vakantieparken in de gemeente.", "adressen", "count",
+          "addresses", "", numerator="vp_adressen", levels=GEMEENTE_AND_UP, years=PARK_YEARS, decimals=0,
+          caveat=_PARK_CONTEXT),
+    _demo("vp_personen", "vakantieparken", "Natuurlijke personen ingeschreven op vakantieparkadressen (aantal)",
+          "Personen die op 1 januari in de BRP ingeschreven stonden op een adres op een vakantiepark.", "personen",
+          "count", "persons", "vp_natuurlijke_personen", numerator="vp_natuurlijke_personen",
+          levels=GEMEENTE_AND_UP, decimals=0, caveat=_PARK_SIGNAL),
+    _demo("vp_personen_per_100", "vakantieparken", "Natuurlijke personen per 100 vakantieparkadressen",
+          "In de BRP ingeschreven personen per 100 adressen op vakantieparken (adressen 2024).",
+          "per 100 adressen", "rate", "persons", "vp_natuurlijke_personen", numerator="vp_natuurlijke_personen",
+          denominator="vp_adressen", per=100, levels=GEMEENTE_AND_UP, decimals=1, caveat=_PARK_SIGNAL),
+    _demo("vp_rechtspersonen", "vakantieparken", "Rechtspersonen ingeschreven op vakantieparkadressen (aantal)",
+          "Rechtspersonen (bv's, stichtingen, verenigingen) met een vestigings- of postadres in het "
+          "Handelsregister op een adres op een vakantiepark.", "rechtspersonen", "count", "establishments",
+          "vp_rechtspersonen", numerator="vp_rechtspersonen", levels=GEMEENTE_AND_UP, decimals=0,
+          caveat=_PARK_SIGNAL + " De exploitant van een park is ook een rechtspersoon."),
+    _demo("vp_rechtspersonen_per_100", "vakantieparken", "Rechtspersonen per 100 vakantieparkadressen",
+          "Ingeschreven rechtspersonen per 100 adressen op vakantieparken (adressen 2024).", "per 100 adressen",
+          "rate", "establishments", "vp_rechtspersonen", numerator="vp_rechtspersonen", denominator="vp_adressen",
+          per=100, levels=GEMEENTE_AND_UP, decimals=1, caveat=_PARK_SIGNAL),
+    _demo("vp_woningbezit_elders", "vakantieparken", "Ingeschrevenen met woningbezit elders (aantal)",
+          "Op een vakantieparkadres ingeschreven personen die elders in Nederland een woning in eigendom hebben "
+          "(Kadaster).", "personen", "count", "persons", "vp_woningbezit_elders", numerator="vp_woningbezit_elders",
+          levels=GEMEENTE_AND_UP, decimals=0, caveat=_PARK_SIGNAL),
+    _demo("vp_woningbezit_elders_pct", "vakantieparken", "Ingeschrevenen met woningbezit elders (%)",
+          "Aandeel van de op een vakantieparkadres ingeschreven natuurlijke personen dat elders een woning in "
+          "eigendom heeft.", "% van ingeschrevenen", "percentage", "persons", "vp_woningbezit_elders",
+          numerator="vp_woningbezit_elders", denominator="vp_personen", per=100, levels=GEMEENTE_AND_UP,
+          caveat=_PARK_SIGNAL),
+    _demo("vp_alleenstaande_ouders", "vakantieparken", "Alleenstaande ouders met schulden op een vakantiepark (aantal)",
+          "Op een vakantieparkadres ingeschreven alleenstaande ouders met problematische schulden "
+          "(schuldhulpverlening of betalingsachterstanden).", "personen", "count", "persons",
+          "vp_alleenstaande_ouders_schulden", numerator="vp_alleenstaande_ouders_schulden", levels=GEMEENTE_AND_UP,
+          decimals=0, caveat=_PARK_SIGNAL + " Het gaat om kwetsbare bewoners, niet om verdachten."),
+    _demo("vp_alleenstaande_ouders_pct", "vakantieparken", "Alleenstaande ouders met schulden op een vakantiepark (%)",
+          "Aandeel alleenstaande ouders met problematische schulden onder de op een vakantieparkadres ingeschreven "
+          "natuurlijke personen.", "% van ingeschrevenen", "percentage", "persons", "vp_alleenstaande_ouders_schulden",
+          numerator="vp_alleenstaande_ouders_schulden", denominator="vp_personen", per=100, levels=GEMEENTE_AND_UP,
+          caveat=_PARK_SIGNAL + " Het gaat om kwetsbare bewoners, niet om verdachten."),
     # --- Geregistreerde criminaliteit: a real public table (politie 47013NED), published as it is -----
     Indicator("cr_misdrijven", "criminaliteit", "Geregistreerde misdrijven (aantal)",
               "Door de politie geregistreerde misdrijven (totaal misdrijven) naar gemeente van de pleegplaats, "
@@ -447,6 +517,20 @@ def family_order() -> list[str]:
     for code in BASE_MEASURES:
         visit(code)
     return ordered
+
+
+def family_levels(family: str) -> tuple[str, ...]:
+    """The levels a family is published on (the union over its members, in LEVELS order). A family published
+    on part of the levels (vakantieparken: gemeente and up) is protected over the areas of those levels only:
+    the relations below them are not published, so they neither help an attacker nor need protecting."""
+    levels = {lvl for i in family_members(family) for lvl in i.levels}
+    return tuple(lvl for lvl in LEVELS if lvl in levels) or LEVELS
+
+
+def demo_themes() -> list[str]:
+    """The built-in themes with demo ondermijning indicators (the profile's themes; not context, not the real
+    crime figures, not a deployment's own themes)."""
+    return [t for t in BUILT_IN_THEMES if t != "context" and any(i.demo for i in for_theme(t))]
 
 
 def branch_name(sbi: str) -> str:

@@ -27,6 +27,18 @@ labelled as demo in the app. Assumptions (all documented in the README and on "O
   inwoners x exp(-distance / 10 km) (distance between a point inside each gemeente): mostly to the
   neighbours, and to a big city further away; the rest committed the offence in their own gemeente.
   The flows are drawn per gemeente from the aggregated counts, so every row adds up exactly.
+- Vakantieparken (there is no open file of holiday parks in data/open, so where they are is an assumption):
+  per gemeente Poisson(land area (CBS oppervlakte land) / 10,000 ha x 1.2 x exp(provincie effect + 0.5 x
+  (stedelijkheid - 3) + N(0, 1))), never in stedelijkheid 1 (about 2,000 parks); provincie effects Gelderland (Veluwe), Drenthe
+  and Zeeland +1.0, Overijssel and Limburg +0.6, Fryslân +0.5 and Noord-Holland +0.4 (coast and Waddeneilanden),
+  Noord-Brabant +0.3, Utrecht and Flevoland 0, Groningen -0.3, Zuid-Holland -0.6; about a third of the
+  gemeenten have none. A park has 10 + lognormal(median 70, sigma 0.9) addresses; parks and addresses are the 2024
+  situation for every year and are published as public context (a park register and the BAG are public).
+  Per park a share of permanent living Beta(2, 7) (mean 22 %, +4 % a year): inhabited addresses are
+  binomial, with 1 + Poisson(0.8) persons each; rechtspersonen: the exploitant (60 % of the parks) plus
+  Poisson(3 % of the addresses); persons with woningbezit elders binomial with a park share U(10 %, 25 %);
+  alleenstaande ouders met schulden binomial with 3 % + 12 % x the park's share of permanent living. A
+  gemeente without parks has 0 of everything (publicly: its published 0 addresses). Own random stream.
 """
 from __future__ import annotations
 
@@ -64,6 +76,17 @@ ASSUMPTIONS_NL = (
     "verdeeld over de andere gemeenten, met als gewicht het aantal inwoners maal e^(-afstand / 10 km): vooral "
     "naar de buurgemeenten en naar een grote stad verderop. De overige verdachten pleegden het delict in hun "
     "eigen gemeente; elke rij telt precies op.",
+    "Vakantieparken: er is geen open bestand van vakantieparken, dus waar ze liggen is een aanname. Per gemeente "
+    "een Poisson-aantal dat schaalt met het landoppervlak (CBS) en groter is in minder stedelijke gemeenten en in "
+    "Gelderland (Veluwe), Drenthe en Zeeland, dan Overijssel en Limburg, Fryslân en Noord-Holland (kust en "
+    "Waddeneilanden), Noord-Brabant; kleiner in Groningen en Zuid-Holland; nooit in zeer sterk stedelijke "
+    "gemeenten. Samen zo'n 2.000 parken; ongeveer een derde van de gemeenten heeft er geen. Een park heeft 10 plus gemiddeld zo'n 100 adressen. "
+    "Parken en adressen zijn voor elk jaar de situatie van 2024 en worden als openbare context gepubliceerd.",
+    "Per vakantiepark wordt een aandeel permanente bewoning getrokken (gemiddeld 22%, 4% per jaar meer); een "
+    "bewoond adres heeft 1 plus gemiddeld 0,8 ingeschreven personen. Rechtspersonen: de exploitant (bij 60% van de "
+    "parken) plus zo'n 3% van de adressen. Woningbezit elders: 10 tot 25% van de ingeschrevenen, per park "
+    "verschillend. Alleenstaande ouders met schulden: 3% plus 12% maal het aandeel permanente bewoning van het park. "
+    "Een gemeente zonder vakantieparken heeft overal 0.",
     "Alles wat de generator maakt, is in de app als demo gemarkeerd.",
 )
 
@@ -84,6 +107,14 @@ YEARLY_TREND = {  # multiplicative change per year, 2019 -> 2024
     "hennep": -0.07, "drugsverdachten": 0.02, "drugsverdachten_elders": 0.0, "jonge_aanwas": 0.03,
     "fiu_transacties": 0.10, "contante_aankopen": 0.05, "vestigingen": 0.02,
 }
+# Vakantieparken (see the module docstring): provincie effects on the expected number of parks.
+PARK_PROVINCIE_EFFECT = {"PV25": 1.0, "PV22": 1.0, "PV29": 1.0, "PV23": 0.6, "PV31": 0.6, "PV21": 0.5, "PV27": 0.4,
+                         "PV30": 0.3, "PV26": 0.0, "PV24": 0.0, "PV20": -0.3, "PV28": -0.6}
+PARKS_PER_10K_HA = 1.2
+PARK_RURAL = 0.5   # per step of CBS stedelijkheid (5 = not urban)
+PARK_NOISE = 1.0    # sd of the gemeente's own effect (log scale)
+PARK_ADDRESSES_MEDIAN = 70
+PERMANENT_TREND = 0.04
 PRICE_INDEX = {2019: 0.72, 2020: 0.78, 2021: 0.89, 2022: 1.0, 2023: 0.97, 2024: 1.04}
 
 
@@ -221,7 +252,78 @@ def generate_finest(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int = 
             boost = np.where(f.cluster & cluster_prone, 1.8, 1.0)
             emit("omzet", year, *_magnitude(
                 rng, shops, lambda r, k, g: r.lognormal(np.log(median_turnover * boost[g]), 0.9, k).round()), sbi=sbi)
+    frames += _holiday_park_frames(areas, kerncijfers, seed)
     return pd.concat(frames, ignore_index=True)[BASE_COLUMNS]
+
+
+# --- Vakantieparken: drawn per park, summed per gemeente (the finest area of these measures) ---------
+
+@dataclass
+class HolidayParks:
+    gemeenten: np.ndarray     # every gemeente code, in areas order
+    gemeente: np.ndarray      # per park: index into gemeenten
+    addresses: np.ndarray     # per park
+    permanent: np.ndarray     # per park: share of addresses lived in permanently (2019)
+    owners_elsewhere: np.ndarray  # per park: share of the registered persons owning a home elsewhere
+    has_operator: np.ndarray  # per park: the exploitant is registered at the park
+
+
+def holiday_parks(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int) -> HolidayParks:
+    """Where the demo world's holiday parks are, and their fixed properties (own random stream)."""
+    gem = areas[areas["level"] == "gemeente"]
+    k = kerncijfers.drop_duplicates("area_code").set_index("area_code").reindex(gem["area_code"])
+    land_ha = k["oppervlakte_land_ha"].to_numpy(float) if "oppervlakte_land_ha" in k else np.full(len(gem), np.nan)
+    land_ha = np.where(np.isnan(land_ha), np.nanmedian(land_ha) if np.isfinite(land_ha).any() else 5_000.0, land_ha)
+    stedelijkheid = np.nan_to_num(k["ctx_stedelijkheid"].to_numpy(float), nan=3.0)
+    provincie = gem["provincie_code"].map(PARK_PROVINCIE_EFFECT).fillna(0.0).to_numpy()
+    rng = _rng(seed, "vakantieparken")
+    expected = (land_ha / 10_000 * PARKS_PER_10K_HA * np.exp(provincie + PARK_RURAL * (stedelijkheid - 3)
+                                                             + rng.normal(0, PARK_NOISE, len(gem))))
+    n_parks = np.where(stedelijkheid <= 1, 0, rng.poisson(expected))
+    gemeente = np.repeat(np.arange(len(gem)), n_parks)
+    n = len(gemeente)
+    return HolidayParks(
+        gemeenten=gem["area_code"].to_numpy(), gemeente=gemeente,
+        addresses=10 + np.round(rng.lognormal(np.log(PARK_ADDRESSES_MEDIAN), 0.9, n)).astype(np.int64),
+        permanent=rng.beta(2.0, 7.0, n), owners_elsewhere=rng.uniform(0.10, 0.25, n), has_operator=rng.random(n) < 0.6)
+
+
+def park_context_cells(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The public park figures (vp_parken, vp_adressen) as published cells on gemeente and up, like
+    build.context_cells: they are public context (a park register, the BAG), not protected."""
+    parks = holiday_parks(areas, kerncijfers, seed)
+    g = len(parks.gemeenten)
+    finest = pd.concat([pd.DataFrame({"measure": code, "year": 2024, "area_code": parks.gemeenten, "sbi": "",
+                                      "value": np.bincount(parks.gemeente, weights=w, minlength=g), "n_units": 0,
+                                      "top1": np.nan, "top2": np.nan})
+                        for code, w in (("vp_parken", np.ones(len(parks.gemeente))), ("vp_adressen", parks.addresses))],
+                       ignore_index=True)
+    cells = aggregate_base(areas, finest, magnitude_of=lambda _: False)
+    cells = cells[cells["area_code"].map(areas.set_index("area_code")["level"]).isin(catalogue.GEMEENTE_AND_UP)]
+    return pd.DataFrame({"area_code": cells["area_code"], "value": cells["value"], "indicator": cells["measure"],
+                         "year": 2024, "sbi": "", "status": "published"}).reset_index(drop=True)
+
+
+def _holiday_park_frames(areas: pd.DataFrame, kerncijfers: pd.DataFrame, seed: int) -> list[pd.DataFrame]:
+    """Per gemeente and year: the registrations at holiday-park addresses (the protected vp_ measures)."""
+    parks = holiday_parks(areas, kerncijfers, seed)
+    g, frames = len(parks.gemeenten), []
+    for year in catalogue.DEMO_YEARS:
+        rng = _rng(seed, "vakantieparken", year)
+        trend = (1 + PERMANENT_TREND) ** (year - catalogue.DEMO_YEARS[0])
+        permanent = np.clip(parks.permanent * trend, 0.0, 0.9)
+        inhabited = rng.binomial(parks.addresses, permanent)
+        persons = inhabited + rng.poisson(0.8 * inhabited)
+        legal = parks.has_operator + rng.poisson(0.03 * parks.addresses)
+        owners = rng.binomial(persons, parks.owners_elsewhere)
+        parents = rng.binomial(persons, 0.03 + 0.12 * permanent)
+        for measure, per_park in (("vp_natuurlijke_personen", persons), ("vp_rechtspersonen", legal),
+                                  ("vp_woningbezit_elders", owners), ("vp_alleenstaande_ouders_schulden", parents)):
+            value = np.bincount(parks.gemeente, weights=per_park, minlength=g)
+            frames.append(pd.DataFrame({"measure": measure, "year": year, "area_code": parks.gemeenten, "sbi": "",
+                                        "value": value, "n_units": value.astype(np.int64), "top1": np.nan,
+                                        "top2": np.nan}))
+    return frames
 
 
 # Breakdowns (kenmerken) of drugsverdachten and of the residents of geruimde hennepkwekerijen: class
@@ -260,8 +362,10 @@ def _emit_kenmerken(emit, year: int, f: _Features, rng, hennep: np.ndarray, susp
                 emit(measure, year, column, sbi=code)
 
 
-def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:
-    """Sum finest base figures to every area of every level; merge the top contributions exactly."""
+def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame, magnitude_of=None) -> pd.DataFrame:
+    """Sum finest base figures to every area of every level; merge the top contributions exactly.
+    A row's finest area may be a gemeente (measures drawn per gemeente, such as the vakantieparken).
+    `magnitude_of(measure)`: whether it carries top contributions (default: the catalogue's base measure)."""
     index = {c: i for i, c in enumerate(areas["area_code"])}
     a = areas.set_index("area_code")
     n_areas = len(areas)
@@ -274,7 +378,7 @@ def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:
         if row["level"] == "buurt":
             chain.append(row["parent_code"])
         chain += [row["gemeente_code"], row["provincie_code"], row["riec_code"], geography.LAND_CODE]
-        chains.append([index[c] for c in chain])
+        chains.append([index[c] for c in dict.fromkeys(chain)])  # a gemeente row is its own gemeente
     width = max(len(c) for c in chains)
     ancestors = np.full((len(codes), width), -1)
     for i, c in enumerate(chains):
@@ -295,7 +399,8 @@ def aggregate_base(areas: pd.DataFrame, finest: pd.DataFrame) -> pd.DataFrame:
     units = np.bincount(cell, weights=repeat("n_units"), minlength=n_cells)
     tops = np.concatenate([np.nan_to_num(repeat("top1")), np.nan_to_num(repeat("top2"))])
     _, _, top1, top2 = _top_two(np.concatenate([cell, cell]), tops, n_cells)
-    is_magnitude = keys["measure"].map(lambda m: catalogue.BASE_MEASURES[m].measure == "magnitude").to_numpy()
+    magnitude_of = magnitude_of or (lambda m: catalogue.BASE_MEASURES[m].measure == "magnitude")
+    is_magnitude = keys["measure"].map(magnitude_of).to_numpy(bool)
     magnitude = np.repeat(is_magnitude, n_areas)
     present = np.bincount(cell, minlength=n_cells) > 0
     out = pd.DataFrame({

@@ -119,6 +119,7 @@ def load_kerncijfers(open_data: Path = OPEN_DATA) -> pd.DataFrame:
             "ctx_koopwoningen_pct": _clean(d["percentage_koopwoningen"]),
             "ctx_stedelijkheid": _clean(d["stedelijkheid_adressen_per_km2"]),
             "adresdichtheid": _clean(d["omgevingsadressendichtheid"]),
+            "oppervlakte_land_ha": _clean(d["oppervlakte_land_in_ha"]) if "oppervlakte_land_in_ha" in d else np.nan,
         })
         frames.append(f)
     return pd.concat(frames, ignore_index=True)

@@ -1,6 +1,6 @@
 """The gemeente profile: every indicator of one gemeente against a reference group (plain Python, no UI).
 
-For each indicator of the four themes (latest year; branch indicators once per risk branche) the
+For each indicator of the demo themes (catalogue.demo_themes(); latest year; branch indicators once per risk branche) the
 profile holds the gemeente's own cell, the reference value of the chosen group (zoo_core.reference:
 an aggregate over published members only), the relative deviation as an index (reference = 100),
 the significance by the documented method (zoo_core.stats: exact Poisson / binomial, 95 % and
@@ -21,7 +21,6 @@ import pandas as pd
 from . import catalogue, reference, stats, statuses
 from .numbers import fmt
 
-PROFILE_THEMES = ("vastgoed", "drugs", "transacties", "branches")
 DEFAULT_REFERENCE = "stedelijkheid"
 DEFAULT_GEMEENTE = "GM0599"  # Rotterdam
 STRENGTH = {"hoger_998": 2, "lager_998": 2, "hoger_95": 1, "lager_95": 1}
@@ -147,10 +146,19 @@ class _Memo:
         return getattr(self._rel, name)
 
 
+_NUMBER_WORDS = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+
+
+def themes_phrase() -> str:
+    """'de vijf thema's': the profile's themes counted from the catalogue, in Dutch words up to ten."""
+    n = len(catalogue.demo_themes())
+    return f"de {_NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else n} thema's" if n != 1 else "het thema"
+
+
 def profile_indicators() -> list[tuple[catalogue.Indicator, str]]:
     """(indicator, sbi) pairs of the profile, in theme order; branch indicators once per risk branche."""
     out = []
-    for theme in PROFILE_THEMES:
+    for theme in catalogue.demo_themes():
         inds = catalogue.for_theme(theme)
         if theme == "branches":
             for sbi in catalogue.RISK_BRANCHES:
@@ -254,11 +262,13 @@ def rows_frame(profile: Profile) -> pd.DataFrame:
 
 
 def notable_keys(profile: Profile, limit: int = 4) -> list[tuple[str, str]]:
-    """(indicator, sbi) of the notable rows for the wijk table; tested indicators as a fallback."""
-    keys = [(r.code, r.sbi) for r in profile.notable]
+    """(indicator, sbi) of the notable rows for the wijk table; tested indicators as a fallback. Only
+    indicators published per wijk (not the vakantieparken, gemeente and up)."""
+    per_wijk = {i.code for i in catalogue.INDICATORS.values() if "wijk" in i.levels}
+    keys = [(r.code, r.sbi) for r in profile.notable if r.code in per_wijk]
     if len(keys) < limit:
         for r in profile.rows:
-            if r.kind in stats.TESTED_KINDS and (r.code, r.sbi) not in keys and not r.sbi:
+            if r.kind in stats.TESTED_KINDS and (r.code, r.sbi) not in keys and not r.sbi and r.code in per_wijk:
                 keys.append((r.code, r.sbi))
             if len(keys) >= limit:
                 break

@@ -278,7 +278,10 @@ class PublishedKnowledge:
             if measure.at_most:
                 at_most = (self._published_values(measure.at_most, year, sbi) if measure.at_most in catalogue.INDICATORS
                            else self.table(measure.at_most, year, sbi).high)
-            zero_with = self.table(measure.zero_with, year, sbi).high if measure.zero_with else None
+            zero_with = None
+            if measure.zero_with:  # a family, or a public indicator (0 where a gemeente has no vakantieparkadres)
+                zero_with = (self.table(measure.zero_with, year, sbi).high if measure.zero_with in catalogue.BASE_MEASURES
+                             else self._published_values(measure.zero_with, year, sbi))
             high = np.minimum(high, propagate_upper(public_upper(at_most, zero_with), self.relations))
         integer = measure.measure == "count"
         if integer:

@@ -10,7 +10,7 @@ from zoo_core import catalogue
 from .helpers import goto, wait_idle, wait_painted
 
 pytestmark = pytest.mark.browser
-THEMES = ("vastgoed", "drugs", "transacties", "branches")
+THEMES = tuple(catalogue.demo_themes())
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from zoo_core import catalogue
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-THEMES = ("vastgoed", "drugs", "transacties", "branches")
+THEMES = tuple(catalogue.demo_themes())  # every demo theme page (a new theme is tested without editing here)
 
 
 def open_page(page: str, params: dict | None = None, timeout: float = 90) -> AppTest:

@@ -20,13 +20,24 @@ def wijk_gemeente(poisoned_db):
     return v.loc[v["status"] == "suppressed", "gemeente_code"].value_counts().index[0]
 
 
+def _secret_gemeente(indicator):
+    """A gemeente whose cell of `indicator` is suppressed in 2024 (in the release the leak test reads)."""
+    rel = Release()
+    v = rel.values(indicator, 2024, "gemeente")
+    hidden = v.loc[v["status"] == "suppressed", "area_code"]
+    return hidden.iloc[0] if len(hidden) else None
+
+
 def _views(theme, gm):
     for ind in catalogue.for_theme(theme):
         sbis = ind.branches[:2] if ind.has_branches else ("",)
         for sbi in sbis:
             base = {"indicator": ind.code, **({"sbi": sbi} if sbi else {})}
             yield {**base, "level": "gemeente", "ref": "omvang", "gemeente": gm}
-            yield {**base, "level": "wijk", "gemeente": gm, "ref": "gemeente"}
+            if "wijk" in ind.levels:  # (vakantieparken: gemeente and up only)
+                yield {**base, "level": "wijk", "gemeente": gm, "ref": "gemeente"}
+            else:  # the trend of a gemeente whose own cell is secret, against an aggregate group
+                yield {**base, "level": "gemeente", "ref": "buren", "gemeente": _secret_gemeente(ind.code) or gm}
             if "buurt" in ind.levels:
                 yield {**base, "level": "buurt", "gemeente": "GM0599", "ref": "gemeente"}
     # Breakdowns: every kenmerk of the theme for the gemeente, against Nederland and an aggregate group.

@@ -495,3 +495,26 @@ def test_kenmerken_show_paired_bars_and_x_for_a_secret_class(release_db):
     assert at.query_params["kenmerk"] in ("dr_hennep_bewoners_geslacht", ["dr_hennep_bewoners_geslacht"])
     table = next(df.value for df in at.dataframe if "Klasse" in df.value.columns)
     assert list(table["Klasse"]) == ["man", "vrouw"]
+
+
+def test_vakantieparken_page_is_demo_per_gemeente_with_dots_where_there_are_no_parks():
+    rel = Release(release_path())
+    parks = rel.values("vp_adressen", 2024, "gemeente").set_index("area_code")["value"]
+    without = parks[parks == 0].index[0]  # a gemeente without holiday parks
+    at = open_page("vakantieparken", {"gemeente": without})
+    assert not at.exception, at.exception
+    assert not at.error and not at.warning
+    assert at.title[0].value == catalogue.THEMES["vakantieparken"] == "Vakantieparken"
+    assert any("demo" in i.value.lower() for i in at.info)  # demo banner
+    assert list(at.selectbox(key="vakantieparken:level").options) == ["Alle gemeenten"]  # no wijken, no buurten
+    indicators = list(at.selectbox(key="vakantieparken:indicator").options)
+    assert indicators == [i.name for i in catalogue.for_theme("vakantieparken")]
+    rate = at.selectbox(key="vakantieparken:indicator").value
+    assert catalogue.get(rate).denominator == "vp_adressen"  # the default: a rate per 100 park addresses
+    ranking = at.dataframe[0].value.set_index("Code")
+    assert len(ranking) == 342 and pd.isna(ranking.loc[without, "Waarde"]) and ranking.loc[without, "Status"] != ""
+    assert not ranking.loc[without, "Status"].startswith("x")  # no denominator: '.', not secret
+    at = open_page("vakantieparken", {"gemeente": without, "indicator": "vp_personen", "year": "2024"})
+    ranking = at.dataframe[0].value.set_index("Code")
+    assert ranking.loc[without, "Waarde"] == 0  # no park addresses: no registrations, published as 0
+    assert (ranking["Status"].astype(str).str.startswith("x")).any()  # and secret cells elsewhere, as x

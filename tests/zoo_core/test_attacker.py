@@ -11,10 +11,11 @@ from zoo_core import catalogue, combine, published
 from zoo_core.attacker import Attacker
 
 # Seeded sample of tables (every kind of public knowledge: linked tables, a context bound, euro sums
-# bounded by a count, rounded means and rates); `python -m zoo_core audit` runs all 138.
+# bounded by a count, rounded means and rates; gemeente-and-up tables, 0 where a public indicator is 0);
+# `python -m zoo_core audit` runs all of them.
 SAMPLE = [("drugsverdachten_elders", 2024, ""), ("onverklaarbare_aankopen", 2021, ""), ("jonge_aanwas", 2023, ""),
           ("omzet", 2024, "96021"), ("verkoopsom", 2022, ""), ("drugsverdachten", 2019, ""),
-          ("vestigingen", 2020, "4742")]
+          ("vestigingen", 2020, "4742"), ("vp_woningbezit_elders", 2024, ""), ("vp_rechtspersonen", 2019, "")]
 SEARCH_SELECTIONS = 10_000
 LP_CHECKS = 150
 JUDGED_TABLES = 16

@@ -1,10 +1,11 @@
 from zoo_core import catalogue
 
 
-def test_at_least_sixteen_ondermijning_indicators_over_four_themes():
+def test_at_least_sixteen_ondermijning_indicators_over_five_themes():
     ondermijning = [i for i in catalogue.INDICATORS.values() if i.demo]
     assert len(ondermijning) >= 16
-    assert {i.theme for i in ondermijning} == {"vastgoed", "drugs", "transacties", "branches"}
+    assert {i.theme for i in ondermijning} == {"vastgoed", "drugs", "transacties", "branches", "vakantieparken"}
+    assert catalogue.demo_themes() == ["vastgoed", "drugs", "transacties", "branches", "vakantieparken"]
 
 
 def test_required_indicators_exist():
@@ -32,7 +33,9 @@ def test_every_entry_is_complete_and_consistent():
         assert set(ind.levels) <= set(catalogue.LEVELS)
         if ind.demo and ind.kind in ("rate", "percentage"):
             assert ind.per and ind.denominator in catalogue.INDICATORS, ind.code
-        if ind.demo:
+        if ind.demo and ind.family == "":  # public demo context (the holiday parks): the 2024 situation
+            assert ind.kind == "count" and ind.years == catalogue.PARK_YEARS, ind.code
+        elif ind.demo:
             assert ind.family in catalogue.BASE_MEASURES, ind.code
             assert ind.years == catalogue.DEMO_YEARS
         elif ind.theme == "context":
@@ -87,3 +90,31 @@ def test_breakdowns_are_their_own_families_with_a_published_total():
         total = catalogue.breakdown_total(ind)
         assert total.family == measure.breakdown_of and total.kind == "count" and total in catalogue.for_theme("drugs")
     assert catalogue.breakdown_total(catalogue.get("dr_verdachten_familie")).code == "dr_verdachten"
+
+
+def test_vakantieparken_theme():
+    """Per gemeente and up; the parks and their addresses public context (no family), the registrations
+    protected: persons under the persons rules, rechtspersonen under the establishments rules, each rate
+    and percentage in the family of its numerator, the two subgroups bounded by the registered persons."""
+    inds = catalogue.for_theme("vakantieparken")
+    assert catalogue.THEMES["vakantieparken"] == "Vakantieparken" and len(inds) == 10
+    assert all(i.demo and i.levels == catalogue.GEMEENTE_AND_UP for i in inds)
+    for code in ("vp_parken", "vp_adressen"):
+        assert catalogue.get(code).family == "" and catalogue.get(code).kind == "count"
+    persons, legal = catalogue.get("vp_personen"), catalogue.get("vp_rechtspersonen")
+    assert (persons.unit_type, legal.unit_type) == ("persons", "establishments")
+    for rate, count in [("vp_personen_per_100", persons), ("vp_rechtspersonen_per_100", legal)]:
+        r = catalogue.get(rate)
+        assert (r.kind, r.denominator, r.per, r.family, r.unit_type) == ("rate", "vp_adressen", 100, count.family,
+                                                                         count.unit_type)
+    for pct, count in [("vp_woningbezit_elders_pct", "vp_woningbezit_elders"),
+                       ("vp_alleenstaande_ouders_pct", "vp_alleenstaande_ouders")]:
+        p, c = catalogue.get(pct), catalogue.get(count)
+        assert (p.kind, p.denominator, p.per, p.family, p.unit_type) == ("percentage", "vp_personen", 100, c.family,
+                                                                         "persons")
+        measure = catalogue.BASE_MEASURES[c.family]
+        assert measure.depends_on == measure.at_most == persons.family  # <= the registered persons, linked
+    for family in (persons.family, legal.family):
+        assert catalogue.BASE_MEASURES[family].zero_with == "vp_adressen"  # publicly 0 without park addresses
+    assert all(catalogue.family_levels(i.family) == catalogue.GEMEENTE_AND_UP for i in inds if i.family)
+    assert catalogue.family_levels("drugsverdachten") == catalogue.LEVELS

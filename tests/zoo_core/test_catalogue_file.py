@@ -79,7 +79,7 @@ BAD = [  # (indicators, the last one bad; the message after "<file>, [[indicator
     ([changed(COUNT, code="hennep")], "field 'code' 'hennep' is a built-in code"),
     ([COUNT, changed(COUNT, base="other.csv")], "field 'code' 'eg_xyz' occurs twice in the file"),
     ([changed(COUNT, theme="elders")], "field 'theme' must be one of vastgoed, drugs, transacties, branches, "
-                                       "criminaliteit, eigen; got 'elders'"),
+                                       "criminaliteit, vakantieparken, eigen; got 'elders'"),
     ([changed(COUNT, theme="context")], "field 'theme' 'context' is reserved"),
     ([changed(COUNT, levels=["gemeente", "stad"])], "field 'levels' must be a list of different levels out of land, "
                                                     "provincie, riec, gemeente, wijk, buurt; got ['gemeente', 'stad']"),

@@ -9,8 +9,8 @@ def test_info_describes_the_release(release_db, capsys):
     facts = json.loads(capsys.readouterr().out)
     assert facts["kind"] == "demo" and facts["areas"]["gemeente"] == 342
     # one table per demo family x year x branche (the 12 breakdown tables and the 6 woon x pleeg tables of
-    # issue 16 included): 162
-    assert facts["cells"]["suppressed"] > 0 and facts["protected_tables"] == 162
+    # issue 16 and the 24 vakantieparken tables included): 186
+    assert facts["cells"]["suppressed"] > 0 and facts["protected_tables"] == 186
     assert facts["disclosure_parameters"]["persons"]["min_units"] >= 1
     assert "seed" not in json.dumps(facts)
     demo = {i["code"]: i["demo"] for i in facts["indicators"]}

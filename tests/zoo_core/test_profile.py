@@ -26,11 +26,16 @@ def suppressed_gemeente(rel):
 
 
 def test_every_indicator_of_every_theme_once(rotterdam):
-    expected = [(i.code, "") for t in ("vastgoed", "drugs", "transacties") for i in catalogue.for_theme(t)]
+    expected = [(i.code, "") for t in ("vastgoed", "drugs", "transacties", "vakantieparken")
+                for i in catalogue.for_theme(t)]
     expected += [(i.code, s) for s in catalogue.RISK_BRANCHES for i in catalogue.for_theme("branches")]
     assert sorted((r.code, r.sbi) for r in rotterdam.rows) == sorted(expected)
     assert len({r.key for r in rotterdam.rows}) == len(rotterdam.rows)
     assert not any(r.theme == "context" for r in rotterdam.rows)
+
+
+def test_themes_are_counted_from_the_catalogue():
+    assert prof.themes_phrase() == "de vijf thema's"
 
 
 def test_latest_year_and_default_reference(rel, rotterdam):
@@ -49,7 +54,10 @@ def test_reference_and_significance_match_documented_method(rel, rotterdam):
         assert (ref.value is None and r.reference is None) or math.isclose(ref.value, r.reference, rel_tol=1e-12)
         if not r.published:
             continue
-        assert math.isclose(r.index, r.value / r.reference * 100)
+        if r.reference == 0:  # e.g. no holiday parks in the whole group: no index
+            assert r.index is None
+        else:
+            assert math.isclose(r.index, r.value / r.reference * 100)
         if ind.unit_type == "euros":
             assert r.sig == "nvt"
             continue
@@ -152,3 +160,13 @@ def test_side_by_side_keeps_each_gemeentes_own_states(rel, rotterdam, suppressed
             elif r.published:
                 assert text not in ("x", ".") and re.fullmatch(r"-?[\d.]+(,\d+)?", text)
     assert (table[other.name] == "x").any()
+
+
+def test_the_wijk_table_takes_only_indicators_published_per_wijk(rel):
+    """The profile's wijk sparklines: a notable vakantieparken row (gemeente and up only) has no wijken."""
+    parks = rel.values("vp_adressen", 2024, "gemeente").sort_values("value")
+    gemeente = parks["area_code"].iloc[-1]  # the gemeente with the most holiday-park addresses
+    p = prof.build_profile(rel, gemeente, "nl")
+    assert any(r.theme == "vakantieparken" for r in p.rows)
+    keys = prof.notable_keys(p)
+    assert keys and all("wijk" in catalogue.get(code).levels for code, _ in keys)

@@ -1,0 +1,3 @@
+from ui.theme_page import render
+
+render("vakantieparken")
