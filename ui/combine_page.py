@@ -50,9 +50,11 @@ def _init_state(v: str, warnings: list[str]) -> None:
     x = state.pick(params, "x", codes, combine.DEFAULT_X[0], warnings, "indicator X")
     y = state.pick(params, "y", codes, combine.DEFAULT_Y[0], warnings, "indicator Y")
     ix, iy = catalogue.get(x), catalogue.get(y)
-    sbi_x = state.pick(params, "sbi_x", set(ix.branches), ix.branches[0], warnings, "branche X") if ix.has_branches else ""
-    default_sbi_y = combine.DEFAULT_Y[1] if combine.DEFAULT_Y[1] in iy.branches else (iy.branches[0] if iy.branches else "")
-    sbi_y = state.pick(params, "sbi_y", set(iy.branches), default_sbi_y, warnings, "branche Y") if iy.has_branches else ""
+    sbi_x = (state.pick(params, "sbi_x", set(ix.categories), ix.categories[0], warnings, f"{ix.category_kind.lower()} X")
+             if ix.categories else "")
+    default_sbi_y = combine.DEFAULT_Y[1] if combine.DEFAULT_Y[1] in iy.categories else (iy.categories or ("",))[0]
+    sbi_y = (state.pick(params, "sbi_y", set(iy.categories), default_sbi_y, warnings, f"{iy.category_kind.lower()} Y")
+             if iy.categories else "")
     years = combine.common_years(x, y)
     year = state.pick(params, "year", set(years), max(years) if years else None, warnings, "jaar", state.to_year)
     scope = state.pick(params, "scope", set(combine.SCOPES), combine.DEFAULT_SCOPE, warnings, "gebieden")
@@ -68,23 +70,23 @@ def _init_state(v: str, warnings: list[str]) -> None:
 
 
 def _combinable() -> list[str]:
-    """Indicators with one value per area; a breakdown (one per area and class) is not offered here yet."""
-    return [code for code, ind in catalogue.INDICATORS.items() if not ind.breakdown]
+    """Every indicator; a branche indicator or a breakdown (kenmerk) is combined one branche or class at a time."""
+    return list(catalogue.INDICATORS)
 
 
 def _indicator_choice(axis: str, codes: list[str], indicator_col, branch_col):
-    """Indicator selectbox for one axis, plus its branche selectbox when the indicator has branches."""
+    """Indicator selectbox for one axis, plus a branche or class selectbox when the indicator has them."""
     with indicator_col:
         code = st.selectbox(f"Indicator {axis}", codes, key=K + axis.lower(), format_func=indicator_label,
                             placeholder=widgets.CHOOSE)
     ind = catalogue.get(code)
     sbi = ""
-    if ind.has_branches:
+    if ind.categories:
         sbi_key = f"{K}sbi_{axis.lower()}"
-        _keep_valid(sbi_key, list(ind.branches), ind.branches[0])
+        _keep_valid(sbi_key, list(ind.categories), ind.categories[0])
         with branch_col:
-            sbi = st.selectbox(f"Branche {axis}", list(ind.branches), key=sbi_key, format_func=catalogue.branch_name,
-                               placeholder=widgets.CHOOSE)
+            sbi = st.selectbox(f"{ind.category_kind} {axis}", list(ind.categories), key=sbi_key,
+                               format_func=ind.category_name, placeholder=widgets.CHOOSE)
     return code, ind, sbi
 
 
@@ -209,8 +211,8 @@ def render() -> None:
     widgets.area_division_note()
 
     frame, bx, by = cache.combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
-    x_name = ix.name + (f" — {catalogue.branch_name(sbi_x)}" if sbi_x else "")
-    y_name = iy.name + (f" — {catalogue.branch_name(sbi_y)}" if sbi_y else "")
+    x_name = ix.name + (f" — {ix.category_name(sbi_x)}" if sbi_x else "")
+    y_name = iy.name + (f" — {iy.category_name(sbi_y)}" if sbi_y else "")
     scope_label = combine.SCOPE_LABELS[scope] + (f" ({labels[gemeente]})" if combine.SCOPES[scope][1] else "")
     corr = combine.spearman(frame)
 
@@ -298,7 +300,7 @@ def render() -> None:
             rt = agg.ratio(*fams[:2], *fams[2:], year, brushed)
             desc_x = catalogue.BASE_MEASURES[fams[0]].description.split(",")[0]
             desc_y = catalogue.BASE_MEASURES[fams[2]].description.lower()
-            branch = f" ({catalogue.branch_name(fams[3])})" if fams[3] else ""
+            branch = f" ({iy.category_name(fams[3])})" if fams[3] else ""
             st.markdown(f"**Verhouding in de selectie:** {desc_x} per eenheid van '{desc_y}'{branch}: {rt.text(2)}")
         st.caption(RANGE_NOTE)
         st.dataframe(_pairs_table(frame[frame["area_code"].isin(brushed)], ix, iy, labels), hide_index=True,

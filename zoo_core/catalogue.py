@@ -94,6 +94,19 @@ class Indicator:
     def has_branches(self) -> bool:
         return bool(self.branches)
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The codes in the release's `sbi` column: the branches, or the classes of a breakdown."""
+        return self.branches or (BREAKDOWNS[self.breakdown].class_codes if self.breakdown else ())
+
+    def category_name(self, code: str) -> str:
+        return branch_name(code) if self.branches else BREAKDOWNS[self.breakdown].label(code)
+
+    @property
+    def category_kind(self) -> str:
+        """What a category is called on a page: "Branche" or the breakdown's name ("Leeftijd")."""
+        return "Branche" if self.branches else BREAKDOWNS[self.breakdown].name if self.breakdown else ""
+
     def value_year(self, year: int) -> int:
         """The year whose value stands for `year`: the year itself where published, else the latest
         (the context figures are 2024 only, so every year's rate divides by the 2024 population)."""

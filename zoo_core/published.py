@@ -248,7 +248,7 @@ class PublishedKnowledge:
 
     def _published_values(self, code: str, year: int, sbi: str) -> np.ndarray:
         ind = catalogue.get(code)
-        return self.published_values(code, ind.value_year(year), sbi if ind.has_branches else "")
+        return self.published_values(code, ind.value_year(year), sbi if sbi in ind.categories else "")
 
     def table(self, family: str, year: int, sbi: str) -> PublishedTable:
         key = (family, int(year), sbi)

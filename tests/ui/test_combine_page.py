@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from zoo_core import catalogue, combine
+from zoo_core import combine
 from zoo_core.queries import Release
 from ui import maps
 from ui.combine_page import brushed_codes
@@ -126,6 +126,8 @@ VIEWS = [
      "sbi_y": "96022"},
     {"scope": "gemeente_wijken", "gemeente": "GM0599", "x": "vg_verkoopprijs", "y": "br_omzet_per_inwoner",
      "sbi_y": "56102", "year": "2020"},
+    {"scope": "gemeenten", "x": "dr_verdachten_familie", "sbi_x": "fam_met", "y": "dr_hennep_bewoners_leeftijd",
+     "sbi_y": "lft_0_17"},  # two kenmerk classes (issue 16)
 ]
 
 
@@ -212,11 +214,22 @@ def test_pairs_tables_name_the_gemeente_of_a_wijk_and_log_axes_are_in_the_link()
     assert "log" not in at.query_params
 
 
-def test_breakdowns_are_not_offered_and_a_link_to_one_falls_back():
-    at = open_page("combine", {"x": "dr_verdachten_leeftijd"})
-    assert not at.exception
+def test_a_breakdown_class_is_combined_like_a_branche(release_db, monkeypatch):
+    """Issue 16: a kenmerk class on an axis (per gemeente: breakdowns are not published for wijken); its values
+    are the published class cells, a class of another kenmerk or a made-up one falls back with a warning."""
+    monkeypatch.setenv("ZOO_DB", str(release_db))
+    at = open_page("combine", {"x": "dr_verdachten_leeftijd", "sbi_x": "lft_18_24", "y": "tr_fiu_per_1000",
+                               "scope": "gemeenten", "year": "2024"})
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="combine:sbi_x").label == "Leeftijd X"
+    assert at.selectbox(key="combine:sbi_x").value == "lft_18_24"
+    assert "18 tot 25 jaar" in at.selectbox(key="combine:sbi_x").format_func("lft_18_24")
+    truth = Release(release_db).values("dr_verdachten_leeftijd", 2024, "gemeente", sbi="lft_18_24")
+    shown = next(df.value for df in at.dataframe if "X" in df.value.columns and "Code" in df.value.columns)
+    rotterdam = truth.set_index("area_code").loc["GM0599"]
+    assert rotterdam["status"] == "published"
+    assert shown.set_index("Code").loc["GM0599", "X"] == f"{int(rotterdam['value']):,}".replace(",", ".")
+    assert "lft_18_24" in at.query_params.get("sbi_x", [])
+    at = open_page("combine", {"x": "dr_verdachten_leeftijd", "sbi_x": "man", "scope": "gemeenten"})
     assert any("Ongeldige" in w.value for w in at.warning)
-    assert at.selectbox(key="combine:x").value == combine.DEFAULT_X[0]
-    options = at.selectbox(key="combine:x").options
-    names = {catalogue.get(i.code).name for i in catalogue.breakdowns_for("drugs")}
-    assert len(options) > 10 and not [o for o in options if any(n in o for n in names)]
+    assert at.selectbox(key="combine:sbi_x").value == "lft_0_17"
