@@ -57,3 +57,23 @@ def test_shared_url_restores_view(page, app_server):
     expect(_selectbox(page, "Gemeente")).to_have_value("Rotterdam")
     expect(_selectbox(page, "Niveau")).to_have_value("Wijken van gemeente")
     wait_painted(page, page.locator(MAP).first, min_pixels=20_000)
+
+
+def test_drugs_page_draws_the_flows_of_the_chosen_gemeente(page, app_server):
+    """Issue 16: woon- versus pleeggemeente: arcs in the two colours of the legend, and both tables."""
+    from .helpers import shot
+    goto(page, app_server, "/drugs?gemeente=GM0599", 90_000)
+    heading = page.get_by_role("heading", name="Woon- versus pleeggemeente van drugsverdachten")
+    heading.wait_for(timeout=90_000)
+    wait_idle(page, 90_000)
+    heading.evaluate("e => e.scrollIntoView()")
+    arcs = page.locator(MAP).last  # the theme map first, the flow map below it
+    assert wait_painted(page, arcs, min_pixels=20_000, timeout_s=90) >= 20_000
+    image = Image.open(io.BytesIO(arcs.screenshot())).convert("RGB")
+    pixels = image.getdata()
+    near = [sum(1 for p in pixels if all(abs(a - b) < 40 for a, b in zip(p, color)))
+            for color in ((217, 95, 2), (27, 94, 160))]  # maps.OUT_COLOR, maps.IN_COLOR
+    assert min(near) > 200, near  # both directions are drawn
+    for title in ("Pleeggemeente", "Woongemeente"):
+        expect(page.locator("[data-testid=stDataFrame]").filter(has_text=title).first).to_be_visible()
+    page.screenshot(path=str(shot("drugs_flows_rotterdam")))
