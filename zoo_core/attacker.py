@@ -38,8 +38,9 @@ class TableAudit:
 
 
 def tables() -> list[tuple[str, int, str]]:
-    # Breakdown families (area x class tables) are audited by the build (_protect_breakdown_chain), not here yet.
-    return [(family, year, sbi) for family in catalogue.family_order() if not catalogue.BASE_MEASURES[family].breakdown_of
+    """Every protected table: family x year x branche; a breakdown family is one area x class table per year.
+    The flow tables (woon x pleeggemeente) are attacked in tests/zoo_core/test_flows.py, not here yet."""
+    return [(family, year, sbi) for family in catalogue.family_order() if not catalogue.BASE_MEASURES[family].flow_of
             for sbi in catalogue.BASE_MEASURES[family].branches or ("",) for year in catalogue.BASE_MEASURES[family].years]
 
 
@@ -102,10 +103,52 @@ class Attacker:
         stacked = table.linked_under(parent, measure.at_most)
         return stacked, np.concatenate([parent_hidden, hidden]), np.concatenate([parent_primary, primary]), len(parent)
 
+    def _primary(self, family: str, year: int, sbi: str) -> np.ndarray:
+        return self._truth(family, year, sbi)[1]
+
+    def attack_breakdown(self, family: str, year: int) -> tuple[CellTable, np.ndarray, np.ndarray, np.ndarray]:
+        """The area x class table of a breakdown family as the attacker has it: the build's own table
+        (build.breakdown_cross: the total column, the classes of every breakdown, relations both ways, a class
+        at most its area's published total) over the true values, hidden as the release shows it. Returns
+        (table, hidden, primary, own), `own` marking the class cells (the total column is its family's)."""
+        from .build import breakdown_cross  # the build's table, so attacker and build model the same relations
+
+        measure = catalogue.BASE_MEASURES[family]
+        total = catalogue.BASE_MEASURES[measure.breakdown_of]
+        base = self.base.execute("SELECT measure, year, sbi, area_code, value FROM base_cells WHERE year = ? AND "
+                                 "measure IN (?, ?)", [year, family, total.code]).df()
+        base = base.set_index(["measure", "year", "sbi"]).sort_index()
+        levels = self.knowledge.hierarchy.areas["level"].to_numpy()
+        ctx = {}
+        if total.at_most and total.at_most in catalogue.INDICATORS:
+            bound = catalogue.get(total.at_most)
+            ctx[bound.code] = self.knowledge.published_values(bound.code, bound.value_year(year), "")
+        total_hidden = self.hidden(total.code, year, "")
+        cross, columns = breakdown_cross(family, year, base, self.codes, levels, self.knowledge.relations, ctx,
+                                         self.rules, total_hidden)
+        table, index = cross.table, cross.cell_index
+        hidden, primary, own = (np.zeros(len(table), dtype=bool) for _ in range(3))
+        hidden[index[:, 0]] = total_hidden
+        primary[index[:, 0]] = self._primary(total.code, year, "")
+        rows = np.flatnonzero(index[:, 1] >= 0)
+        for c, code in enumerate(columns[1:], start=1):
+            ind = next(i for i in catalogue.family_members(family) if code in i.categories)
+            cells = index[rows, c]
+            hidden[cells] = (self.knowledge.cells(ind.code, year, code)["status"].to_numpy() == "suppressed")[rows]
+            primary[cells] = self._primary(family, year, code)[rows]
+            own[cells] = True
+        return table, hidden, primary, own
+
     def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
         started = time.perf_counter()
+        if catalogue.BASE_MEASURES[family].breakdown_of:
+            table, hidden, primary, own = self.attack_breakdown(family, year)
+            return self._judged(family, year, sbi, table, hidden, primary, own, started)
         table, hidden, primary, offset = self.attack_table(family, year, sbi)
-        own = np.arange(len(table)) >= offset
+        return self._judged(family, year, sbi, table, hidden, primary, np.arange(len(table)) >= offset, started)
+
+    def _judged(self, family: str, year: int, sbi: str, table: CellTable, hidden: np.ndarray, primary: np.ndarray,
+                own: np.ndarray, started: float) -> TableAudit:
         result = audit_components(table, hidden, primary=primary, exact=True)
         failures = [f for f in result.failures if own[f.index]]
         checked = np.flatnonzero(hidden & primary & own)

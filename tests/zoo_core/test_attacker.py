@@ -15,7 +15,8 @@ from zoo_core.attacker import Attacker
 # `python -m zoo_core audit` runs all of them.
 SAMPLE = [("drugsverdachten_elders", 2024, ""), ("onverklaarbare_aankopen", 2021, ""), ("jonge_aanwas", 2023, ""),
           ("omzet", 2024, "96021"), ("verkoopsom", 2022, ""), ("drugsverdachten", 2019, ""),
-          ("vestigingen", 2020, "4742"), ("vp_woningbezit_elders", 2024, ""), ("vp_rechtspersonen", 2019, "")]
+          ("vestigingen", 2020, "4742"), ("vp_woningbezit_elders", 2024, ""), ("vp_rechtspersonen", 2019, ""),
+          ("drugsverdachten_kenmerken", 2024, ""), ("hennep_bewoners_kenmerken", 2020, "")]  # area x class tables
 SEARCH_SELECTIONS = 10_000
 LP_CHECKS = 150
 JUDGED_TABLES = 16
