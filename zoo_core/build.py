@@ -195,8 +195,8 @@ def flow_cell_table(family: str, year: int, parent: dict) -> tuple[CellTable, pd
     relation); then per woongemeente g one cell per listed pleeggemeente (g itself, its bordering
     gemeenten and the flow's `always_to`, zero or not: which cells exist is public) and one cell for all
     other pleeggemeenten. Relations per g: total = own gemeente + elsewhere; elsewhere = its other cells.
-    No column totals: with them every flow is tied to every other and the audit of one year took more
-    than ten minutes (342 x 342 cells, one component); see the README.
+    No column totals: with them every flow is tied to every other (342 x 342 cells, one component) and the
+    audit of one year did not finish in minutes; see the README.
     `parent`: the protected elsewhere family (its own `parent` the totals). Returns (table, the rows
     woon, pleeg of the flow cells, which start at index 2n; n)."""
     base, codes, levels = _SHARED["base"], _SHARED["codes"], _SHARED["levels"]
