@@ -28,11 +28,10 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> 
         left, right = st.columns([3, 2])
         with left:
             st.pydeck_chart(deck, height=460, key=f"{theme}:stromen:{gemeente}")
-            if not deck.layers[1].data:
+            if not any(layer.id == "stromen" and layer.data for layer in deck.layers):
                 st.caption(f"Geen gepubliceerde stroom groter dan 0 tussen {gemeente_name} en een andere gemeente.")
-            st.markdown("<span style='color:rgb(217,95,2);font-weight:700'>━</span> inwoners met een delict elders "
-                        "&nbsp; <span style='color:rgb(27,94,160);font-weight:700'>━</span> delict hier, wonend "
-                        f"elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} grootste stromen. "
+            st.markdown(f"{_swatch(maps.OUT_COLOR)} inwoners met een delict elders &nbsp; {_swatch(maps.IN_COLOR)} "
+                        f"delict hier, wonend elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} grootste stromen. "
                         "Een geheime stroom (x) heeft geen boog.",
                         unsafe_allow_html=True)
         with right:
@@ -50,3 +49,8 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> 
 def _height(n_rows: int, most: int = 7) -> int:
     """Fits the rows up to `most` (the grid scrolls beyond), so a short table has no empty rows."""
     return 35 * (min(n_rows, most) + 1) + 3
+
+
+def _swatch(color: list[int]) -> str:
+    """A line in the colour the map draws the arcs in."""
+    return f"<span style='color:rgb{tuple(color)};font-weight:700'>━</span>"

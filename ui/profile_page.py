@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses
-from zoo_core.report import COLORS, LEGEND, SHAPES, X_MAX, X_MIN, dot_chart_svg, html_table, legend_marks_html
+from zoo_core.report import COLORS, LEGEND, SHAPES, X_MAX, X_MIN, dot_chart_svg, legend_marks_html
 from ui import cache, maps, state, widgets
 from ui.charts import described
 
@@ -297,10 +297,7 @@ def render() -> None:
         st.caption(f"Per indicator de waarde van beide gemeenten (x = geheim, . = geen waarde), met de index "
                    f"ten opzichte van de eigen referentie: {p.group.label} voor {p.name}, {other.group.label} voor "
                    f"{other.name} (100 = gelijk)." + (" DEMO-cijfers." if p.demo or other.demo else ""))
-        pair = prof.side_by_side(p, other)
-        with widgets.screen_only("naast_tabel"):
-            st.dataframe(pair, hide_index=True, width="stretch", placeholder="")
-        widgets.print_copy("naast_tabel", html_table(pair))
+        widgets.screen_and_print_table("naast_tabel", prof.side_by_side(p, other), placeholder="")
 
     # --- wijken ------------------------------------------------------------------------------
     keys = tuple(prof.notable_keys(p))
@@ -310,10 +307,7 @@ def render() -> None:
         st.info("Voor deze gemeente zijn geen wijkcijfers gepubliceerd.")
     else:
         st.caption("De opvallende indicatoren per wijk, laatste jaar. x = geheim (onderdrukt), . = geen waarde.")
-        wijken = prof.wijk_table(trends)
-        with widgets.screen_only("wijken"):  # a canvas grid prints only its visible rows
-            st.dataframe(wijken, hide_index=True, width="stretch")
-        widgets.print_copy("wijken", html_table(wijken))
+        widgets.screen_and_print_table("wijken", prof.wijk_table(trends))
         names = {key: lbl for key, lbl in zip(trends["key"], trends["indicator"])}
         options = list(dict.fromkeys(trends["key"]))
         if st.session_state.get(k("trend")) not in options:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from zoo_core import search
 from zoo_core.release import ReleaseError, rebuild_command
+from zoo_core.report import html_table
 from ui import state
 
 _LOG = logging.getLogger("zoo")
@@ -114,6 +115,14 @@ def svg_image(svg: str, alt: str) -> str:
     """An SVG as an <img>: st.html's sanitiser removes inline <svg> elements."""
     data = base64.b64encode(svg.encode()).decode()
     return f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+
+
+def screen_and_print_table(name: str, frame, **dataframe_options) -> None:
+    """A table as a grid on screen and as the whole table on paper (a canvas grid prints only the rows it
+    shows). `frame`: formatted, published cells only."""
+    with screen_only(name):
+        st.dataframe(frame, hide_index=True, width="stretch", **dataframe_options)
+    print_copy(name, html_table(frame))
 
 
 def print_copy(name: str, html_text: str) -> None:

@@ -245,10 +245,10 @@ def _groups(keys: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, list[np.nd
 
 def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
     """A flow family over all years, one woon x pleeggemeente table per year (flow_cell_table): the
-    margins keep the patterns their own chains gave them (frozen); primary rules per flow and column
-    cell, secondary suppression and the audit over every relation at once. Each year prefers last
-    year's hidden flows. Returns what _protect_chain returns; the cells carry the flow table's code
-    with woongemeente as area_code and pleeggemeente as sbi (the national row: column totals)."""
+    margins keep the patterns their own chains gave them (frozen); primary rules per flow cell,
+    secondary suppression and the audit over every relation at once. Each year prefers last year's
+    hidden flows. Returns what _protect_chain returns; the cells carry the flow table's code with
+    woongemeente as area_code and pleeggemeente (or FlowTable.OTHER) as sbi."""
     flow = catalogue.flow_table(family)
     grand = parent["parent"]
     cells, out_patterns, reports, finals, previous = [], [], [], {}, set()
@@ -259,7 +259,7 @@ def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
         hidden_already = np.concatenate([grand["finals"][year], parent["finals"][year], np.zeros(len(table) - 2 * n, bool)])
         primary = primary_suppression(table).mask
         primary[:2 * n] = np.concatenate([grand["primaries"][year], parent["primaries"][year]])
-        key_list = [f"{w}>{p}" for w, p in zip(keys["woon"], keys["pleeg"])]
+        key_list = table.keys[2 * n:]
         preferred = np.concatenate([np.zeros(2 * n, bool), [k in previous for k in key_list]])
         result = protect(table, primary, preferred=preferred, frozen=frozen, hidden_already=hidden_already)
         hidden = result.suppressed[2 * n:]
@@ -278,11 +278,12 @@ def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
 
 
 def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context: pd.DataFrame,
-                     rule_sets=None, log=print, workers: int | None = None, relations=None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+                     rule_sets=None, log=print, workers: int | None = None, relations=None,
+                     neighbours: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
     """Run disclosure control over every family x year x branche of `base`. Returns (cells, patterns, reports).
     `relations`: the sum relations among the areas of `hierarchy` (default: all of its relations; a
     deployment's own figures over part of the areas pass the relations among those, see zoo_core.own).
+    `neighbours`: geography.gemeente_neighbours() (the rows of a flow table), read here when not given.
 
     Chains (family x branche, all years) are independent except that a family inheriting another's
     pattern (e.g. verkoopsom from verkochte_woningen) waits for it: it starts as soon as that one is
@@ -299,8 +300,8 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
                    levels=hierarchy.areas["level"].to_numpy(),
                    relations=hierarchy.relations() if relations is None else relations,
                    ctx={c: ctx[c].to_numpy() for c in ctx.columns}, rule_sets=rule_sets or load_rule_sets(),
-                   neighbours=geography.gemeente_neighbours() if any(
-                       catalogue.BASE_MEASURES[f].flow_of for f, _ in chains) else None)
+                   neighbours=neighbours if neighbours is not None or not any(
+                       catalogue.BASE_MEASURES[f].flow_of for f, _ in chains) else geography.gemeente_neighbours())
     done: dict[tuple[str, str], tuple] = {}
     workers = workers or min(len(chains), os.cpu_count() or 1)
     context_fork = multiprocessing.get_context("fork")
@@ -442,7 +443,8 @@ def _protect_breakdown_chain(family: str, sbi: str, parent: dict) -> tuple:
 
 
 def protect_by_levels(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataFrame, log=print,
-                      workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
+                      workers: int | None = None, neighbours: pd.DataFrame | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[FamilyReport]]:
     """protect_families, once per set of published levels (catalogue.family_levels): a family published on
     gemeente and up only (vakantieparken) is protected over the areas of those levels and the relations among
     them, since nothing below the gemeente is published. A breakdown family goes with its total; a family goes
@@ -460,12 +462,14 @@ def protect_by_levels(base: pd.DataFrame, areas: pd.DataFrame, context: pd.DataF
     measure_levels = base["measure"].map({m: levels_of(m) for m in base["measure"].unique()})
     groups = sorted(set(measure_levels), key=lambda lv: (-len(lv), lv))
     if not groups:
-        return protect_families(base, geography.Hierarchy.from_areas(areas), context, log=log, workers=workers)
+        return protect_families(base, geography.Hierarchy.from_areas(areas), context, log=log, workers=workers,
+                                neighbours=neighbours)
     parts = []
     for levels in groups:
         rows = base[measure_levels.map(lambda lv, levels=levels: lv == levels).to_numpy(bool)]
         sub = areas if set(levels) == set(catalogue.LEVELS) else areas[areas["level"].isin(levels)]
-        parts.append(protect_families(rows, geography.Hierarchy.from_areas(sub), context, log=log, workers=workers))
+        parts.append(protect_families(rows, geography.Hierarchy.from_areas(sub), context, log=log, workers=workers,
+                                      neighbours=neighbours))
     return (pd.concat([p[0] for p in parts], ignore_index=True),
             pd.concat([p[1] for p in parts if len(p[1])], ignore_index=True) if any(len(p[1]) for p in parts)
             else pd.DataFrame(), [r for p in parts for r in p[2]])
@@ -518,7 +522,8 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     # Public demo context (the holiday parks and their addresses) joins the CBS context: denominators and bounds.
     context = pd.concat([context_cells(areas, kerncijfers), demo.park_context_cells(areas, kerncijfers, seed)],
                         ignore_index=True)
-    cells, patterns, reports = protect_by_levels(base, areas, context, log=log)
+    neighbours = geography.gemeente_neighbours()  # the flow tables' rows, and a table of the release
+    cells, patterns, reports = protect_by_levels(base, areas, context, log=log, neighbours=neighbours)
     is_flow = cells["indicator"].isin(catalogue.FLOWS)
     flows = cells[is_flow].rename(columns={"indicator": "flow", "area_code": "woon_code", "sbi": "pleeg_code"})
     cells = cells[~is_flow]
@@ -531,7 +536,6 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
     # Real public tables in data/open (politie 47013NED), read as downloaded; published as they are.
     cells = pd.concat([cells, statline.shipped_cells(areas, context, log=log)[cells.columns]], ignore_index=True)
     shapes = division.shapes if scale else geography.load_shapes(areas)
-    neighbours = geography.gemeente_neighbours()
     info = {"kind": "demo", "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
             "area_division": "gebiedsindeling 2024"}
     if scale:

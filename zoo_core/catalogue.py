@@ -438,8 +438,8 @@ class FlowTable:
 
     Row g: the residents of g counted in `total` (a published count indicator), split into those who
     committed the offence in g itself and those counted in `elsewhere` (the numerator family of a
-    published percentage), who are spread over the other gemeenten. Column h: everyone with an offence
-    in h, wherever they live (a published margin of this table). Release table `flows`."""
+    published percentage), who are spread over the other gemeenten. No column totals (see
+    build.flow_cell_table). Release table `flows`."""
     code: str
     theme: str
     name: str            # Dutch

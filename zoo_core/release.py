@@ -97,8 +97,8 @@ FLOW_COLUMNS = ["flow", "year", "woon_code", "pleeg_code", "value", "status"]
 
 def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict, reports: pd.DataFrame,
                   flows: pd.DataFrame | None = None) -> None:
-    """`flows`: the published origin x destination tables (catalogue.FLOWS), FLOW_COLUMNS; woon_code
-    NL01 holds the column totals (everyone with an offence in pleeg_code)."""
+    """`flows`: the published origin x destination tables (catalogue.FLOWS), FLOW_COLUMNS; pleeg_code
+    FlowTable.OTHER holds a row's other pleeggemeenten together."""
     cells = cells[["indicator", "year", "area_code", "sbi", "value", "status"]].copy()
     cells["year"] = cells["year"].astype("int32")
     flows = pd.DataFrame(columns=FLOW_COLUMNS) if flows is None else flows[FLOW_COLUMNS].copy()

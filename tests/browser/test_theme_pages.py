@@ -5,6 +5,7 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
+from ui import maps
 from zoo_core import catalogue
 
 from .helpers import goto, wait_idle, wait_painted
@@ -89,7 +90,7 @@ def test_drugs_page_draws_the_flows_of_the_chosen_gemeente(page, app_server):
     image = Image.open(io.BytesIO(arcs.screenshot())).convert("RGB")
     pixels = image.getdata()
     near = [sum(1 for p in pixels if all(abs(a - b) < 40 for a, b in zip(p, color)))
-            for color in ((217, 95, 2), (27, 94, 160))]  # maps.OUT_COLOR, maps.IN_COLOR
+            for color in (maps.OUT_COLOR, maps.IN_COLOR)]
     assert min(near) > 200, near  # both directions are drawn
     for title in ("Pleeggemeente", "Woongemeente"):
         expect(page.locator("[data-testid=stDataFrame]").filter(has_text=title).first).to_be_visible()
