@@ -4,16 +4,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import cache, charts, widgets
-from zoo_core import breakdown, catalogue
+from zoo_core import breakdown, catalogue, views
 
 
-def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str, ref_code: str, level: str,
-           picked: tuple[str, ...]) -> None:
+def render(view: views.ThemeView, v: str, gemeente_name: str) -> None:
     """Only published cells reach the chart and the table; a suppressed class is x, never a bar of 0."""
-    inds = catalogue.breakdowns_for(theme)
+    inds = catalogue.breakdowns_for(view.theme)
     if not inds:
         return
-    key = f"{theme}:kenmerk"
+    key = f"{view.theme}:kenmerk"
     codes = [i.code for i in inds]
     if st.session_state.get(key) not in codes:
         st.session_state[key] = codes[0]
@@ -21,11 +20,11 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str, ref
     indicator = st.selectbox("Kenmerk", codes, key=key, format_func=lambda c: catalogue.get(c).name,
                              placeholder=widgets.CHOOSE)
     ind = catalogue.get(indicator)
-    shown_year = ind.value_year(year)
+    shown_year = ind.value_year(view.year)
     # At the level of wijken the page compares with the gemeente itself; a breakdown exists from the
     # gemeente up, so the gemeente is compared with Nederland there.
-    group_code = ref_code if level == "gemeente" else "nl"
-    frame, note, group_label = cache.breakdown_view(v, indicator, shown_year, gemeente, group_code, picked)
+    group_code = view.ref if view.level == "gemeente" else "nl"
+    frame, note, group_label = cache.breakdown_view(v, indicator, shown_year, view.gemeente, group_code, view.kies)
     st.caption(f"{ind.name}, {gemeente_name}, {shown_year}: aandeel per klasse in het totaal "
                f"({catalogue.breakdown_total(ind).name.lower()}) tegenover {group_label}. {note}")
     if cache.is_demo(v, indicator, shown_year):

@@ -11,7 +11,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from zoo_core import breakdown, catalogue, flows, reference, stats
+from zoo_core import breakdown, catalogue, flows, reference, stats, views
 from zoo_core.queries import Release
 from zoo_core.release import ReleaseError, rebuild_command, release_path
 from ui import maps, tables
@@ -61,11 +61,33 @@ def is_demo(v: str, indicator: str, year: int | None) -> bool:
     return release().is_demo(indicator, year)
 
 
+class _Choices:
+    """views.Choices answered from the caches below: what a view parser may choose from."""
+
+    def __init__(self, v: str):
+        self._v = v
+
+    def gemeenten(self) -> frozenset[str]:
+        return frozenset(gemeenten(self._v)["area_code"])
+
+    def years(self, indicator: str) -> list[int]:
+        return years(self._v, indicator)
+
+    def sub_levels(self, gemeente: str) -> list[str]:
+        return sub_levels(self._v, gemeente)
+
+    def area_codes(self, level: str | None, within: str | None) -> frozenset[str]:
+        return frozenset(areas(self._v, level, within)["area_code"])
+
+
+def choices(v: str) -> _Choices:
+    return _Choices(v)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def sub_levels(v: str, gemeente: str) -> list[str]:
     """Levels below the gemeente that exist in the release for this gemeente."""
-    rel = release()
-    return [lvl for lvl in ("wijk", "buurt") if len(rel.areas(lvl, within=gemeente))]
+    return views.ReleaseChoices(release()).sub_levels(gemeente)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -79,45 +101,40 @@ def group(v: str, code: str, gemeente: str, level: str, picked: tuple[str, ...])
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def view_table(v: str, indicator: str, year: int, level: str, gemeente: str, sbi: str, ref_code: str,
-               picked: tuple[str, ...]) -> tuple[pd.DataFrame, reference.Reference, pd.DataFrame]:
-    """Published values of one view with reference, deviation and significance, plus the ranking."""
+def view_table(v: str, view: views.ThemeView) -> tuple[pd.DataFrame, reference.Reference, pd.DataFrame]:
+    """Published values of one view with reference, deviation and significance, plus the ranking
+    (pass `view.table_key`: the trend's area and the kenmerk do not change the table)."""
     rel = release()
-    ind = catalogue.get(indicator)
-    grp = group(v, ref_code, gemeente, level, picked)
-    within = None if level == "gemeente" else gemeente
-    ref = reference.reference_for(rel, ind, year, sbi, grp)
-    frame = reference.with_denominator(rel, ind, year, level, within, sbi)
+    ind = catalogue.get(view.indicator)
+    grp = group(v, view.ref, view.gemeente, view.level, view.kies)
+    ref = reference.reference_for(rel, ind, view.year, view.sbi, grp)
+    frame = reference.with_denominator(rel, ind, view.year, view.level, view.within, view.sbi)
     frame = stats.compare(frame, ind.kind, ind.per, ref.value, ind.unit_type)
     return frame, ref, tables.ranking(frame, ind.decimals)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def trend(v: str, indicator: str, sbi: str, area_code: str, ref_code: str, gemeente: str, level: str,
-          picked: tuple[str, ...]) -> pd.DataFrame:
+def _trend(v: str, view: views.ThemeView) -> pd.DataFrame:
     """One area over all years next to its reference: year, value, status, reference."""
     rel = release()
-    ind = catalogue.get(indicator)
-    grp = group(v, ref_code, gemeente, level, picked)
-    ys = rel.years(indicator)
-    own = rel.cells_for_areas(indicator, [area_code], sbi=sbi)[["year", "value", "status"]]
+    ind = catalogue.get(view.indicator)
+    grp = group(v, view.ref, view.gemeente, view.level, view.kies)
+    ys = rel.years(view.indicator)
+    own = rel.cells_for_areas(view.indicator, [view.area], sbi=view.sbi)[["year", "value", "status"]]
     own = pd.DataFrame({"year": ys}).merge(own, on="year", how="left")
     own["status"] = own["status"].fillna("missing")
     own.loc[own["status"] != "published", "value"] = None
-    ref = reference.reference_trend(rel, ind, sbi, grp, ys)
+    ref = reference.reference_trend(rel, ind, view.sbi, grp, ys)
     return own.merge(ref, on="year", how="left")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def trend_spec(v: str, indicator: str, sbi: str, area_code: str, area_name: str, ref_code: str, gemeente: str,
-               level: str, picked: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
-    """The Vega-Lite spec of the trend chart (built with Altair once, then served from cache) and the
-    same series as a table (the chart's text alternative)."""
+def trend_spec(v: str, view: views.ThemeView, area_name: str) -> tuple[dict, pd.DataFrame]:
+    """The Vega-Lite spec of the trend chart of `view.area` (built with Altair once, then served from
+    cache) and the same series as a table (the chart's text alternative). Pass `view.trend_key`."""
     from ui import charts
-    ind = catalogue.get(indicator)
-    grp = group(v, ref_code, gemeente, level, picked)
-    tr = trend(v, indicator, sbi, area_code, ref_code, gemeente, level, picked)
-    frame = charts.trend_frame(tr, area_name, grp.label, ind.decimals)
+    ind = catalogue.get(view.indicator)
+    grp = group(v, view.ref, view.gemeente, view.level, view.kies)
+    frame = charts.trend_frame(_trend(v, view), area_name, grp.label, ind.decimals)
     text = (f"Lijngrafiek: {ind.name} ({ind.unit}) van {area_name} per jaar, met {charts.REF_PREFIX.lower()}"
             f"{grp.label}. De waarden staan in de tabel bij de grafiek.")
     return charts.described(charts.trend_chart(frame, ind.unit), text).to_dict(), charts.trend_table(frame)
@@ -137,18 +154,18 @@ def suppression_report(v: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def csv_download(v: str, key: tuple, _table: pd.DataFrame) -> bytes:
-    """CSV bytes of a view's export (`key` names the view). Excel is not made here: writing it costs
+def csv_download(v: str, key, _table: pd.DataFrame) -> bytes:
+    """CSV bytes of a view's export (`key`, a view object, names it). Excel is not made here: writing it costs
     ~1 s for all wijken, so pages hand the download button a callable that runs only on a click."""
     return tables.to_csv(_table)
 
 
 # --- gemeente profile (pages/profiel.py) ---------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=128)
-def profile(v: str, gemeente: str, ref_code: str, picked: tuple[str, ...]):
-    """zoo_core.profile.Profile of one gemeente against one reference group."""
+def profile(v: str, view: views.ProfileView):
+    """zoo_core.profile.Profile of the view's gemeente against its reference group (pass `view.own_key`)."""
     from zoo_core import profile as prof
-    return prof.build_profile(release(), gemeente, ref_code, picked)
+    return prof.build_profile(release(), view.gemeente, view.ref, view.kies)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -158,11 +175,11 @@ def profile_wijken(v: str, gemeente: str, keys: tuple[tuple[str, str], ...]) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def profile_report(v: str, gemeente: str, ref_code: str, picked: tuple[str, ...], keys: tuple) -> bytes:
+def profile_report(v: str, view: views.ProfileView, keys: tuple) -> bytes:
     """The self-contained HTML report (bytes) of a profile."""
     from zoo_core import profile as prof, report
-    p = profile(v, gemeente, ref_code, picked)
-    wt = prof.wijk_table(profile_wijken(v, gemeente, keys))
+    p = profile(v, view)
+    wt = prof.wijk_table(profile_wijken(v, view.gemeente, keys))
     return report.build_report(p, prof.sentences(p), wijk_table=wt).encode("utf-8")
 
 
@@ -180,32 +197,33 @@ def aggregator(v: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def combine_pairs(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str, gemeente: str | None):
-    """Published X/Y pairs of a scope with bivariate classes: (frame, x tertile breaks, y tertile breaks)."""
+def combine_pairs(v: str, view: views.CombineView):
+    """Published X/Y pairs of a scope with bivariate classes: (frame, x tertile breaks, y tertile breaks).
+    Pass `view.pairs_key`."""
     from zoo_core import combine
-    frame = combine.pair_frame(release(), x, sbi_x, y, sbi_y, year, scope, gemeente)
+    frame = combine.pair_frame(release(), view.x, view.sbi_x, view.y, view.sbi_y, view.year, view.scope, view.gemeente)
     return combine.bivariate(frame)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def combine_scatter_spec(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str,
-                         gemeente: str | None, x_title: str, y_title: str, log: bool = False) -> dict:
-    """Vega-Lite spec of the combine scatter (Altair's schema validation costs ~100 ms; once per view)."""
+def combine_scatter_spec(v: str, view: views.CombineView, x_title: str, y_title: str) -> dict:
+    """Vega-Lite spec of the combine scatter (Altair's schema validation costs ~100 ms; once per view).
+    Pass the view without its selection (`view.spec_key`)."""
     from ui import charts
     from zoo_core import combine
-    frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
-    highlight = set() if combine.SCOPES[scope][1] else {gemeente}
+    frame, _, _ = combine_pairs(v, view.pairs_key)
+    highlight = set() if combine.SCOPES[view.scope][1] else {view.gemeente}
     text = (f"Spreidingsdiagram: per gebied {x_title} tegen {y_title}. De waarden per gebied staan in de "
             "gecombineerde tabel onder de kaart; selecteren kan ook met de lijst 'Gebieden selecteren'.")
-    return charts.described(charts.combine_scatter(frame, x_title, y_title, highlight, log), text).to_dict()
+    return charts.described(charts.combine_scatter(frame, x_title, y_title, highlight, view.log), text).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def combine_class_totals(v: str, x: str, sbi_x: str, y: str, sbi_y: str, year: int, scope: str,
-                         gemeente: str | None) -> pd.DataFrame:
-    """X and Y totals per bivariate class, derived from published cells only (a function of the release)."""
-    frame, _, _ = combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
-    return aggregator(v).class_totals(frame, x, sbi_x, y, sbi_y, year)
+def combine_class_totals(v: str, view: views.CombineView) -> pd.DataFrame:
+    """X and Y totals per bivariate class, derived from published cells only (a function of the release).
+    Pass `view.pairs_key`."""
+    frame, _, _ = combine_pairs(v, view)
+    return aggregator(v).class_totals(frame, view.x, view.sbi_x, view.y, view.sbi_y, view.year)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -7,19 +7,17 @@ never placed. Every new total comes from the Aggregator, which derives it from p
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from zoo_core import catalogue, combine, exchange, numbers, statuses
+from zoo_core import catalogue, combine, exchange, numbers, statuses, views
 from ui import cache, maps, state, tables, widgets
 
 K = "combine:"
-PARAMS = ("x", "y", "sbi_x", "sbi_y", "year", "scope", "gemeente", "log", "sel")
-# The selection goes into the link while it fits (the list parameter holds at most 1,000 characters).
-MAX_LINKED_SELECTION = 60
 # 3x3 bivariate palette (Joshua Stevens), keyed 'bx-by'; 1 = low tertile, 3 = high tertile.
 BIVARIATE = {
     "1-1": [232, 232, 232], "2-1": [228, 172, 172], "3-1": [200, 90, 90],
@@ -42,31 +40,16 @@ def indicator_label(code: str) -> str:
 
 
 def _init_state(v: str, warnings: list[str]) -> None:
-    """Widget state from the validated URL, once per visit."""
+    """Widget state from the view in the URL, once per visit."""
     if state.view_is_set(K + "x"):
         return
-    params = state.read_params(K, PARAMS)
-    codes = set(_combinable())
-    x = state.pick(params, "x", codes, combine.DEFAULT_X[0], warnings, "indicator X")
-    y = state.pick(params, "y", codes, combine.DEFAULT_Y[0], warnings, "indicator Y")
-    ix, iy = catalogue.get(x), catalogue.get(y)
-    sbi_x = (state.pick(params, "sbi_x", set(ix.categories), ix.categories[0], warnings, f"{ix.category_kind.lower()} X")
-             if ix.categories else "")
-    default_sbi_y = combine.DEFAULT_Y[1] if combine.DEFAULT_Y[1] in iy.categories else (iy.categories or ("",))[0]
-    sbi_y = (state.pick(params, "sbi_y", set(iy.categories), default_sbi_y, warnings, f"{iy.category_kind.lower()} Y")
-             if iy.categories else "")
-    years = combine.common_years(x, y)
-    year = state.pick(params, "year", set(years), max(years) if years else None, warnings, "jaar", state.to_year)
-    scope = state.pick(params, "scope", set(combine.SCOPES), combine.DEFAULT_SCOPE, warnings, "gebieden")
-    valid_gm = set(cache.gemeenten(v)["area_code"])
-    gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
-    log = state.pick(params, "log", {"0", "1"}, "0", warnings, "logaritmische assen") == "1"
-    # Codes are checked against the areas of the view once it is known (_with_keyboard_selection).
-    areas = set(cache.areas(v, None, None)["area_code"])
-    st.session_state[K + "sel_param"] = state.pick_list(params, "sel", areas, warnings, "selectie",
-                                                        limit=MAX_LINKED_SELECTION)
-    st.session_state.update({K + "x": x, K + "y": y, K + "sbi_x": sbi_x, K + "sbi_y": sbi_y, K + "year": year,
-                             K + "scope": scope, K + "gemeente": gemeente, K + "log": log})
+    view, found = views.CombineView.parse(state.read_params(K, views.PARAMS["combine"]), cache.choices(v),
+                                          state.shared_gemeente())
+    warnings.extend(found)
+    st.session_state[K + "sel_param"] = list(view.sel)
+    st.session_state.update({K + "x": view.x, K + "y": view.y, K + "sbi_x": view.sbi_x, K + "sbi_y": view.sbi_y,
+                             K + "year": view.year, K + "scope": view.scope, K + "gemeente": view.gemeente,
+                             K + "log": view.log})
 
 
 def _combinable() -> list[str]:
@@ -210,7 +193,8 @@ def render() -> None:
     widgets.demo_banner(cache.is_demo(v, x, year) or cache.is_demo(v, y, year))
     widgets.area_division_note()
 
-    frame, bx, by = cache.combine_pairs(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+    view = views.CombineView(x, y, year, gemeente, sbi_x, sbi_y, scope)
+    frame, bx, by = cache.combine_pairs(v, view.pairs_key)
     x_name = ix.name + (f" — {ix.category_name(sbi_x)}" if sbi_x else "")
     y_name = iy.name + (f" — {iy.category_name(sbi_y)}" if sbi_y else "")
     scope_label = combine.SCOPE_LABELS[scope] + (f" ({labels[gemeente]})" if combine.SCOPES[scope][1] else "")
@@ -223,18 +207,17 @@ def render() -> None:
                f"{numbers.fmt(corr.n_missing, 0)} zonder waarde (.) zijn weggelaten. Stippellijnen: mediaan. "
                "Sleep een rechthoek om gebieden te selecteren, of kies ze onder 'Gebieden selecteren met het toetsenbord'.")
     log = st.toggle("Logaritmische assen (uitschieters drukken de rest dan niet samen)", key=K + "log")
-    spec = cache.combine_scatter_spec(v, x, sbi_x, y, sbi_y, year, scope, gemeente,
-                                      f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})", log)
+    view = dataclasses.replace(view, log=log)
+    spec = cache.combine_scatter_spec(v, view.spec_key, f"X: {x_name} ({ix.unit})", f"Y: {y_name} ({iy.unit})")
     # The key names the view: a brush drawn on other axes must not carry over to a new view.
-    view_key = "|".join(map(str, (x, sbi_x, y, sbi_y, year, scope, gemeente, log)))
+    view_key = "|".join(map(str, dataclasses.astuple(view.spec_key)))
     event = st.vega_lite_chart(spec, on_select="rerun", key=K + "scatter:" + view_key, width="stretch")
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     brushed = brushed_codes(dict(selection) if selection else None, frame)
     brushed = _with_keyboard_selection(brushed, frame, labels, view_key)
-    linked = brushed if len(brushed) <= MAX_LINKED_SELECTION else []
-    shown_view = state.write_params(K, {"x": x, "y": y, "sbi_x": sbi_x, "sbi_y": sbi_y, "year": year, "scope": scope,
-                                        "gemeente": gemeente, "log": "1" if log else None, "sel": ",".join(linked)})
-    widgets.share_link("combine", shown_view, "" if len(linked) == len(brushed) else
+    view = dataclasses.replace(view, sel=tuple(brushed))
+    shown_view = state.write_params(K, view.to_params())
+    widgets.share_link("combine", shown_view, "" if len(brushed) <= views.MAX_LINKED_SELECTION else
                        f" De selectie van {len(brushed)} gebieden is te groot voor een link en zit er niet in.")
 
     # --- bivariate map + legend ----------------------------------------------------------------
@@ -268,7 +251,7 @@ def render() -> None:
     # Two LPs per total: computed only when someone opens the panel.
     class_panel = st.expander("Totalen per klasse", key=K + "class_totals", on_change="rerun")
     with class_panel:
-        totals = (cache.combine_class_totals(v, x, sbi_x, y, sbi_y, year, scope, gemeente)
+        totals = (cache.combine_class_totals(v, view.pairs_key)
                   if class_panel.open else pd.DataFrame())
         if len(totals):
             st.dataframe(pd.DataFrame({
@@ -313,8 +296,7 @@ def render() -> None:
         if table_panel.open:
             st.dataframe(_pairs_table(frame, ix, iy, labels), hide_index=True, width="stretch", height=360)
     export = combine.export_frame(frame, x_name, y_name, year, sbi_x, sbi_y)
-    key = ("combine", x, sbi_x, y, sbi_y, year, scope, gemeente)
-    csv_bytes = cache.csv_download(v, key, export)
+    csv_bytes = cache.csv_download(v, view.pairs_key, export)
     stem = f"zoo_combinatie_{x}_{y}_{year}_{scope}"
     d1, d2, d3, _ = st.columns([1, 1, 1, 2])
     d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=K + "csv")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zoo_core import catalogue
+from zoo_core import catalogue, views
 from ui import cache, state, widgets
 
 KEY = "home:gemeente"
@@ -33,11 +33,10 @@ def render() -> None:
     v = cache.version()
     gem = cache.gemeenten(v)
     labels = dict(zip(gem["area_code"], gem["label"]))
-    valid = set(labels)
     if not state.view_is_set(KEY):
         warnings: list[str] = []
-        st.session_state[KEY] = state.pick(state.read_params("home"), "gemeente", valid, state.shared_gemeente(valid),
-                                           warnings, "gemeente")
+        st.session_state[KEY] = views.pick_gemeente(state.read_params("home", ("gemeente",)), frozenset(labels),
+                                                    state.shared_gemeente(), warnings)
         for w in warnings:
             st.warning(w)
     code = widgets.gemeente_select("Zoek uw gemeente", labels, KEY,

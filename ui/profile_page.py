@@ -11,13 +11,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses
+from zoo_core import catalogue, numbers, profile as prof, reference, stats, statuses, views
 from zoo_core.report import COLORS, LEGEND, SHAPES, X_MAX, X_MIN, dot_chart_svg, legend_marks_html
 from ui import cache, maps, state, widgets
 from ui.charts import described
 
 K = "profiel"
-GROUPS = list(reference.GEMEENTE_LEVEL_GROUPS)
+GROUPS = list(views.PROFILE_GROUPS)
 ROW_H = 34              # px per indicator: a line of text and a line with the dot
 NAME_OFFSET = 0.42      # the name line sits this many rows above its dot
 VALUE_ROOM = 170        # px kept free for the value at the end of the dot line
@@ -30,25 +30,15 @@ def k(name: str) -> str:
     return f"{K}:{name}"
 
 
-def default_gemeente(valid: set[str]) -> str:
-    """The gemeente chosen elsewhere in this session, else Rotterdam, else the first alphabetically."""
-    shared = st.session_state.get(state.SHARED_GEMEENTE)
-    if shared in valid:
-        return shared
-    return prof.DEFAULT_GEMEENTE if prof.DEFAULT_GEMEENTE in valid else sorted(valid)[0]
-
-
 def _init_state(v: str, warnings: list[str]) -> None:
     if state.view_is_set(k("gemeente")):
         return
-    params = state.read_params(K, (*state.PARAMS, "naast"))
-    valid = set(cache.gemeenten(v)["area_code"])
-    gemeente = state.pick(params, "gemeente", valid, default_gemeente(valid), warnings, "gemeente")
-    ref = state.pick(params, "ref", set(GROUPS), prof.DEFAULT_REFERENCE, warnings, "vergelijk met")
-    picked = state.pick_list(params, "kies", valid, warnings, "eigen selectie")
-    beside = state.pick(params, "naast", valid, None, warnings, "naast elkaar met")
-    st.session_state.update({k("gemeente"): gemeente, k("ref"): ref, k("kies"): picked, k("naast"): beside})
-    state.set_shared_gemeente(gemeente)
+    view, found = views.ProfileView.parse(state.read_params(K, views.PARAMS["profile"]), cache.choices(v),
+                                          state.shared_gemeente())
+    warnings.extend(found)
+    st.session_state.update({k("gemeente"): view.gemeente, k("ref"): view.ref, k("kies"): list(view.kies),
+                             k("naast"): view.naast})
+    state.set_shared_gemeente(view.gemeente)
 
 
 def chart_frame(p: prof.Profile) -> pd.DataFrame:
@@ -200,7 +190,8 @@ def neighbour_map(v: str, p: prof.Profile, ref_code: str, picked: tuple[str, ...
                next(r for r in p.rows if r.code == "tr_fiu_per_1000"))
     ind = catalogue.get(row.code)
     codes = [p.gemeente] + cache.release().neighbours(p.gemeente)
-    table, ref, _ = cache.view_table(v, row.code, row.year, "gemeente", p.gemeente, row.sbi, ref_code, picked)
+    table, ref, _ = cache.view_table(v, views.ThemeView(ind.theme, row.code, row.year, p.gemeente, "gemeente", row.sbi,
+                                                        ref_code, picked))
     table = table[table["area_code"].isin(codes)]
     gm_geo = cache.geometry(v, "gemeente", None)
     geo = maps.Geometry.from_shapes([(c, n, g) for c, n, g in zip(gm_geo.codes, gm_geo.names, gm_geo.geoms)
@@ -235,11 +226,10 @@ def render() -> None:
         picked = tuple(st.multiselect("Gemeenten voor de vergelijking", list(labels), key=k("kies"),
                                       format_func=labels.get, max_selections=reference.MAX_PICKED,
                                       placeholder=widgets.CHOOSE_GEMEENTEN))
-    shown_view = state.write_params(K, {"gemeente": gemeente, "ref": ref_code,
-                                        "kies": ",".join(picked) if ref_code == "eigen" else "",
-                                        "naast": st.session_state.get(k("naast"))})
+    view = views.ProfileView(gemeente, ref_code, picked, st.session_state.get(k("naast")))
+    shown_view = state.write_params(K, view.to_params())
 
-    p = cache.profile(v, gemeente, ref_code, picked)
+    p = cache.profile(v, view.own_key)
     st.title(f"Profiel van {p.name}")
     widgets.share_link("profiel", shown_view)
     if p.demo:
@@ -293,7 +283,7 @@ def render() -> None:
         beside = st.selectbox("Tweede gemeente", others, key=k("naast"), format_func=labels.get, index=None,
                               placeholder=widgets.CHOOSE)
     if beside:
-        other = cache.profile(v, beside, ref_code, picked)
+        other = cache.profile(v, views.ProfileView(beside, ref_code, picked))
         st.caption(f"Per indicator de waarde van beide gemeenten (x = geheim, . = geen waarde), met de index "
                    f"ten opzichte van de eigen referentie: {p.group.label} voor {p.name}, {other.group.label} voor "
                    f"{other.name} (100 = gelijk)." + (" DEMO-cijfers." if p.demo or other.demo else ""))
@@ -343,7 +333,7 @@ def render() -> None:
 
     # --- export ------------------------------------------------------------------------------
     st.subheader("Rapport voor overleg")
-    data = cache.profile_report(v, gemeente, ref_code, picked, keys)
+    data = cache.profile_report(v, view.own_key, keys)
     st.download_button("Download rapport (HTML, ook om te printen)", data, key=k("rapport"),
                        file_name=f"zoo_profiel_{gemeente}.html", mime="text/html")
     st.caption("Eén HTML-bestand zonder externe bronnen; openen in de browser en eventueel afdrukken als PDF."

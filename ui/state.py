@@ -1,40 +1,18 @@
-"""URL and session state: validate query parameters against allow-lists, share the gemeente.
+"""URL and session state: read and write a page's view in the address, share the gemeente.
 
-Every query parameter is untrusted. `clean` rejects anything that is not a short plain token;
-each parameter is then checked against the catalogue or the release. An invalid value yields a
-Dutch warning text and the default; nothing here raises.
+Every query parameter is untrusted: this module only hands the raw strings to the view objects of
+zoo_core/views.py, which check them against the catalogue and the release.
 """
 from __future__ import annotations
-
-import re
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 SHARED_GEMEENTE = "zoo_gemeente"     # session-state key that survives page switches
 LAST_VIEW = "zoo_view:"              # + page: that page's last view in this session (plain state, kept)
-DEFAULT_GEMEENTE = "GM0363"          # Amsterdam
-MAX_LEN = 64
-_TOKEN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-_LIST = re.compile(r"^[A-Za-z0-9_,]{1,1000}$")
-PARAMS = ("gemeente", "indicator", "year", "level", "sbi", "ref", "area", "kies", "kenmerk")
 
 
-def clean(raw) -> str | None:
-    """A plain ASCII token of at most 64 characters, or None."""
-    if not isinstance(raw, str) or len(raw) > MAX_LEN or not _TOKEN.match(raw):
-        return None
-    return raw
-
-
-def shown(raw) -> str:
-    """A short, harmless rendering of an untrusted value for a warning text."""
-    text = str(raw)
-    text = "".join(ch if ch.isalnum() or ch in " _-.," else "?" for ch in text[:30])
-    return text + ("…" if len(str(raw)) > 30 else "")
-
-
-def read_params(page: str, keys: tuple[str, ...] = PARAMS) -> dict[str, str]:
+def read_params(page: str, keys: tuple[str, ...]) -> dict[str, str]:
     """The query parameters of this page's view, as raw strings (last value if repeated).
 
     A visit without any of them (a switch from another page in the menu) reopens the view this page had
@@ -70,50 +48,9 @@ def view_is_set(marker_key: str) -> bool:
     return not (ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
-def pick(params: dict, key: str, allowed, default, warnings: list[str], label: str, convert=str):
-    """Value of `key` if it is in `allowed` (after `convert`), else `default` with a warning."""
-    if key not in params:
-        return default
-    raw = params[key]
-    token = clean(raw)
-    value = None
-    if token is not None:
-        try:
-            value = convert(token)
-        except (TypeError, ValueError):
-            value = None
-    if value is not None and value in allowed:
-        return value
-    warnings.append(f"Ongeldige waarde voor '{label}' in de link ({shown(raw)!r}) genegeerd; "
-                    f"de standaardwaarde wordt getoond.")
-    return default
-
-
-def pick_list(params: dict, key: str, allowed: set, warnings: list[str], label: str, limit: int = 50) -> list[str]:
-    if key not in params or params[key] == "":
-        return []
-    raw = params[key]
-    if not isinstance(raw, str) or not _LIST.match(raw):
-        warnings.append(f"Ongeldige lijst voor '{label}' in de link genegeerd.")
-        return []
-    items = [c for c in raw.split(",") if c]
-    good = [c for c in items if c in allowed][:limit]
-    if len(good) != len(items):
-        warnings.append(f"Onbekende codes in '{label}' in de link genegeerd.")
-    return list(dict.fromkeys(good))
-
-
-def to_year(token: str) -> int:
-    if not token.isdigit() or len(token) != 4:
-        raise ValueError(token)
-    return int(token)
-
-
-def shared_gemeente(valid: set[str]) -> str:
-    code = st.session_state.get(SHARED_GEMEENTE)
-    if code in valid:
-        return code
-    return DEFAULT_GEMEENTE if DEFAULT_GEMEENTE in valid else sorted(valid)[0]
+def shared_gemeente() -> str | None:
+    """The gemeente chosen on any page in this session (the view parsers check it)."""
+    return st.session_state.get(SHARED_GEMEENTE)
 
 
 def set_shared_gemeente(code: str) -> None:

@@ -1,60 +1,31 @@
 """The one renderer behind every theme page: widgets in, zoo_core calls, map/table/chart out."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import streamlit as st
 
-from zoo_core import catalogue, exchange, reference, stats
+from zoo_core import catalogue, exchange, reference, stats, views
 from ui import breakdown_view, cache, flow_view, maps, state, tables, widgets
 
 LEVEL_LABELS = {"gemeente": "Alle gemeenten", "wijk": "Wijken van gemeente", "buurt": "Buurten van gemeente"}
-LEVEL_PARAMS = ("gemeente", "wijk", "buurt")
-
-
-def default_indicator(theme: str) -> str:
-    inds = catalogue.for_theme(theme)
-    tested = [i for i in inds if i.kind in stats.TESTED_KINDS]
-    return (tested or inds)[0].code
 
 
 def _init_state(theme: str, v: str, warnings: list[str]) -> None:
-    """Set the widget state of this page from the (validated) URL, once per visit."""
+    """Set the widget state of this page from the view in the URL, once per visit."""
     k = lambda name: f"{theme}:{name}"  # noqa: E731
     if state.view_is_set(k("indicator")):
         return
-    params = state.read_params(theme)
-    gem = cache.gemeenten(v)
-    valid_gm = set(gem["area_code"])
-    gemeente = state.pick(params, "gemeente", valid_gm, state.shared_gemeente(valid_gm), warnings, "gemeente")
-    codes = [i.code for i in catalogue.for_theme(theme)]
-    raw_ind = params.get("indicator")
-    if raw_ind in catalogue.INDICATORS and raw_ind not in codes:
-        params.pop("indicator")  # a valid code of another theme: a stale link, not an attack
-    indicator = state.pick(params, "indicator", set(codes), default_indicator(theme), warnings, "indicator")
-    ind = catalogue.get(indicator)
-    years = cache.years(v, indicator)
-    year = state.pick(params, "year", set(years), max(years) if years else None, warnings, "jaar", state.to_year)
-    sbi = ""
-    if ind.has_branches:
-        sbi = state.pick(params, "sbi", set(ind.branches), ind.branches[0], warnings, "branche")
-    levels = _levels(v, ind, gemeente)
-    level = state.pick(params, "level", set(levels), "gemeente", warnings, "niveau")
-    groups = reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS
-    ref = state.pick(params, "ref", set(groups), reference.default_group(level), warnings, "vergelijk met")
-    picked = state.pick_list(params, "kies", valid_gm, warnings, "eigen selectie")
-    kenmerken = [i.code for i in catalogue.breakdowns_for(theme)]
-    if kenmerken:
-        st.session_state[k("kenmerk")] = state.pick(params, "kenmerk", set(kenmerken), kenmerken[0], warnings, "kenmerk")
-    st.session_state.update({k("gemeente"): gemeente, k("indicator"): indicator, k("year"): year, k("sbi"): sbi,
-                             k("level"): level, k("ref"): ref, k("kies"): picked})
-    st.session_state[k("area_param")] = params.get("area")
-    state.set_shared_gemeente(gemeente)
-
-
-def _levels(v: str, ind: catalogue.Indicator, gemeente: str) -> list[str]:
-    subs = cache.sub_levels(v, gemeente)
-    return [lvl for lvl in LEVEL_PARAMS if lvl in ind.levels and (lvl == "gemeente" or lvl in subs)]
+    view, found = views.ThemeView.parse(theme, state.read_params(theme, views.PARAMS["theme"]), cache.choices(v),
+                                        state.shared_gemeente())
+    warnings.extend(found)
+    if view.kenmerk:
+        st.session_state[k("kenmerk")] = view.kenmerk
+    st.session_state.update({k("gemeente"): view.gemeente, k("indicator"): view.indicator, k("year"): view.year,
+                             k("sbi"): view.sbi, k("level"): view.level, k("ref"): view.ref, k("kies"): list(view.kies)})
+    st.session_state[k("area_param")] = view.area
+    state.set_shared_gemeente(view.gemeente)
 
 
 def _level_changed(theme: str) -> None:
@@ -134,13 +105,13 @@ def render(theme: str) -> None:
         with c4:
             sbi = st.selectbox("Branche", list(ind.branches), key=k("sbi"), format_func=catalogue.branch_name,
                                placeholder=widgets.CHOOSE)
-    levels = _levels(v, ind, gemeente)
+    levels = views.theme_levels(cache.choices(v), ind, gemeente)
     _keep_valid(k("level"), levels, "gemeente")
     with c5:
         level = st.selectbox("Niveau", levels, key=k("level"), format_func=LEVEL_LABELS.get,
                              on_change=_level_changed, args=(theme,), placeholder=widgets.CHOOSE)
     st.session_state[k("level_shown")] = level
-    groups = list(reference.GEMEENTE_LEVEL_GROUPS if level == "gemeente" else reference.SUB_LEVEL_GROUPS)
+    groups = list(views.reference_groups(level))
     _keep_valid(k("ref"), groups, reference.default_group(level))
     with c6:
         ref_code = st.selectbox("Vergelijk met", groups, key=k("ref"), format_func=reference.GROUPS.get,
@@ -155,29 +126,24 @@ def render(theme: str) -> None:
     widgets.demo_banner(demo)
     widgets.area_division_note()
 
-    within = None if level == "gemeente" else gemeente
+    view = views.ThemeView(theme, indicator, year, gemeente, level, sbi, ref_code, picked,
+                           kenmerk=st.session_state.get(k("kenmerk"), ""))
+    within = view.within
     grp = cache.group(v, ref_code, gemeente, level, picked)
-    table, ref, ranked = cache.view_table(v, indicator, year, level, gemeente, sbi, ref_code, picked)
+    table, ref, ranked = cache.view_table(v, view.table_key)
 
-    # --- area for the trend (validated against the shown areas) ---------------------------
+    # --- area for the trend (the link's area was checked by the view; a click by the map) -------
     names = dict(zip(table["area_code"], table["name"]))
     default_area = gemeente if level == "gemeente" else (ranked["Code"].iloc[0] if len(ranked) else None)
     area_param = st.session_state.pop(k("area_param"), None)
-    if area_param is not None:
-        if area_param in names:
-            st.session_state[k("area")] = area_param
-        else:
-            st.warning(f"Ongeldige waarde voor 'gebied' in de link ({state.shown(area_param)!r}) genegeerd; "
-                       "de standaardwaarde wordt getoond.")
+    if area_param in names:
+        st.session_state[k("area")] = area_param
     clicked = widgets.clicked_area(theme)
     if clicked in names:
         st.session_state[k("area")] = clicked
     _keep_valid(k("area"), list(names), default_area)
-
-    shown_view = state.write_params(theme, {"indicator": indicator, "year": year, "level": level, "gemeente": gemeente, "sbi": sbi,
-                        "ref": ref_code, "area": st.session_state[k("area")],
-                        "kies": ",".join(picked) if ref_code == "eigen" else "",
-                        "kenmerk": st.session_state.get(k("kenmerk"), "")})
+    view = dataclasses.replace(view, area=st.session_state[k("area")])
+    shown_view = state.write_params(theme, view.to_params())
 
     widgets.share_link(theme, shown_view)
 
@@ -221,14 +187,14 @@ def render(theme: str) -> None:
     # --- trend ------------------------------------------------------------------------------
     st.markdown("#### Ontwikkeling door de jaren")
     area = st.selectbox("Gebied", list(names), key=k("area"), placeholder=widgets.CHOOSE, format_func=names.get)
-    spec, trend_rows = cache.trend_spec(v, indicator, sbi, area, names[area], ref_code, gemeente, level, picked)
+    spec, trend_rows = cache.trend_spec(v, dataclasses.replace(view, area=area).trend_key, names[area])
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Een x boven het jaar: waarde geheim (onderdrukt); de lijn is daar onderbroken.")
     with st.expander("De grafiek als tabel"):
         st.dataframe(trend_rows, hide_index=True, width="stretch", placeholder="")
 
     # --- kenmerken (breakdowns of the chosen gemeente) ------------------------------------------
-    breakdown_view.render(theme, v, year, gemeente, labels.get(gemeente, gemeente), ref_code, level, picked)
+    breakdown_view.render(view, v, labels.get(gemeente, gemeente))
     # --- woon- versus pleeggemeente (flows of the chosen gemeente) ------------------------------
     flow_view.render(theme, v, year, gemeente, labels.get(gemeente, gemeente))
 
@@ -236,8 +202,7 @@ def render(theme: str) -> None:
     meta = {"indicator": ind.name, "year": year, "sbi": sbi, "unit": ind.unit, "reference": grp.label,
             "source": ind.source + (" (DEMO)" if demo else "")}
     export = tables.export_frame(table, meta)
-    key = (indicator, year, level, within, sbi, ref_code, picked)
-    csv_bytes = cache.csv_download(v, key, export)
+    csv_bytes = cache.csv_download(v, view.table_key, export)
     stem = f"zoo_{indicator}_{year}_{level}" + (f"_{within}" if within else "") + (f"_{sbi}" if sbi else "")
     d1, d2, d3 = st.columns(3)
     d1.download_button("Download CSV", csv_bytes, file_name=stem + ".csv", mime="text/csv", key=k("csv"))

@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from zoo_core import search
+from zoo_core import search, views
 from zoo_core.release import ReleaseError, rebuild_command
 from zoo_core.report import html_table
-from ui import state
 
 _LOG = logging.getLogger("zoo")
 
@@ -178,7 +177,7 @@ def gemeente_select(label: str, labels: dict[str, str], key: str, **kwargs) -> s
             return
         back = st.session_state.get(previous)
         st.session_state[key] = back if back in labels else next(iter(labels))
-        shown = state.shown(text or "")
+        shown = views.shown(text or "")
         if found.candidates:
             names = ", ".join(labels[c] for c in found.candidates)
             st.session_state[message] = f"Meerdere gemeenten passen bij '{shown}': {names}. Kies er een uit de lijst."

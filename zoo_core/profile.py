@@ -22,7 +22,6 @@ from . import catalogue, reference, stats, statuses
 from .numbers import fmt
 
 DEFAULT_REFERENCE = "stedelijkheid"
-DEFAULT_GEMEENTE = "GM0599"  # Rotterdam
 STRENGTH = {"hoger_998": 2, "lager_998": 2, "hoger_95": 1, "lager_95": 1}
 CAVEAT = ("Een opvallende afwijking is een signaal om het gesprek te beginnen, geen bewijs van ondermijning. "
           "Bij ruim veertig vergelijkingen valt op 95%-niveau toevallig al gauw één of twee keer iets op; "

@@ -1,6 +1,5 @@
-"""AppTest of the combine page: default view, changes, hostile URLs, and no leak of suppressed values."""
+"""AppTest of the combine page: default view, changes and no leak of suppressed values."""
 import io
-import zlib
 import zipfile
 import json
 
@@ -13,7 +12,6 @@ from ui import maps
 from ui.combine_page import brushed_codes
 
 from .apptest_util import all_text, deck_features, open_page, vega
-from .test_hostile_params import CASES as HOSTILE
 
 MARK = "987654"
 
@@ -83,28 +81,6 @@ def test_shared_url_restores_view():
     assert at.selectbox(key="combine:scope").value == "gemeente_wijken"
     for k, v in params.items():
         assert at.query_params[k] in (v, [v])
-
-
-KEYMAP = {"indicator": ["x", "y"], "year": ["year"], "level": ["scope"], "gemeente": ["gemeente"],
-          "sbi": ["sbi_y"]}
-CASES = [(k2, v) for k, v in HOSTILE if k in KEYMAP for k2 in KEYMAP[k]] + [
-    ("scope", "gemeenten; DROP"), ("sbi_x", "96021"),  # sbi_x for a non-branch X: not applicable -> ignored
-]
-
-
-@pytest.mark.parametrize("key, value", CASES, ids=[f"{k}-{zlib.crc32(v.encode()):08x}" for k, v in CASES])
-def test_hostile_params_warn_and_fall_back(key, value):
-    at = open_page("combine", {key: value})
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error
-    warnings = [w.value for w in at.warning]
-    if key != "sbi_x":
-        assert any("Ongeldige" in w for w in warnings), warnings
-    assert all(len(w) < 400 for w in warnings)
-    assert _features(at)
-    if key in at.query_params:
-        current = at.query_params[key]
-        assert value not in (current if isinstance(current, list) else [current])
 
 
 def test_brush_selection_maps_to_published_areas_only():
