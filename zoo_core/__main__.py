@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(facts, indent=1, default=str) if args.json else describe.text(facts))
         elif args.command == "audit":
             from . import attacker
+            known = {family for family, _, _ in attacker.tables()}
+            unknown = sorted(set(args.family or ()) - known)
+            if unknown:
+                print(f"onbekende familie: {', '.join(unknown)}; bekend: {', '.join(sorted(known))}", file=sys.stderr)
+                return 2
             attack = attacker.Attacker(args.db or release.release_path(), args.base or release.DEFAULT_BASE)
             short, started = 0, __import__("time").perf_counter()
             for family, year, sbi in attacker.tables():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 
 from . import catalogue
 from .disclosure import CellTable, load_rule_sets
@@ -38,9 +39,9 @@ class TableAudit:
 
 
 def tables() -> list[tuple[str, int, str]]:
-    """Every protected table: family x year x branche; a breakdown family is one area x class table per year.
-    The flow tables (woon x pleeggemeente) are attacked in tests/zoo_core/test_flows.py, not here yet."""
-    return [(family, year, sbi) for family in catalogue.family_order() if not catalogue.BASE_MEASURES[family].flow_of
+    """Every protected table: family x year x branche; a breakdown family is one area x class table per year,
+    a flow family one woon x pleeggemeente table per year."""
+    return [(family, year, sbi) for family in catalogue.family_order()
             for sbi in catalogue.BASE_MEASURES[family].branches or ("",) for year in catalogue.BASE_MEASURES[family].years]
 
 
@@ -139,15 +140,42 @@ class Attacker:
             own[cells] = True
         return table, hidden, primary, own
 
+    def attack_flow(self, family: str, year: int) -> tuple[CellTable, np.ndarray, np.ndarray, np.ndarray]:
+        """The woon x pleeggemeente table of a flow family as the attacker has it: the build's own table
+        (build.flow_cross) over the true flows, its margins the attacker's linked area tables (drugsverdachten
+        elders under drugsverdachten), the listed cells from the release's neighbours, hidden as the release
+        shows it. Returns (table, hidden, primary, own), `own` marking the flow cells."""
+        from .build import flow_cross  # the build's table, so attacker and build model the same relations
+
+        flow = catalogue.flow_table(family)
+        margins, m_hidden, m_primary, _ = self.attack_table(catalogue.BASE_MEASURES[family].flow_of, year, "")
+        base = self.base.execute("SELECT measure, year, sbi, area_code, value FROM base_cells WHERE measure = ? AND "
+                                 "year = ?", [family, year]).df().set_index(["measure", "year", "sbi"]).sort_index()
+        levels = self.knowledge.hierarchy.areas["level"].to_numpy()
+        table, listed, n = flow_cross(family, year, base, self.codes, levels, self.knowledge.rel.neighbour_pairs(),
+                                      margins)
+        keys = pd.MultiIndex.from_frame(listed[["woon", "pleeg"]])
+        shown = self.knowledge.rel.flow_table(flow.code, year).set_index(["woon_code", "pleeg_code"])["status"]
+        if not shown.index.isin(keys).all() or len(shown) != len(keys):
+            raise ReleaseError(f"de stroomtabel {flow.code} {year} van de release heeft andere cellen dan de build maakt")
+        patterns = self.base.execute("SELECT area_code, sbi, \"primary\" FROM patterns WHERE family = ? AND year = ?",
+                                     [family, year]).df().set_index(["area_code", "sbi"])["primary"]
+        flow_hidden = (shown.reindex(keys) == "suppressed").to_numpy()
+        flow_primary = patterns.reindex(keys).fillna(False).to_numpy(bool)
+        own = np.arange(len(table)) >= 2 * n
+        return (table, np.concatenate([m_hidden, flow_hidden]), np.concatenate([m_primary, flow_primary]), own)
+
     def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
         started = time.perf_counter()
+        if catalogue.BASE_MEASURES[family].flow_of:
+            return self.judge(family, year, sbi, *self.attack_flow(family, year), started)
         if catalogue.BASE_MEASURES[family].breakdown_of:
             table, hidden, primary, own = self.attack_breakdown(family, year)
-            return self._judged(family, year, sbi, table, hidden, primary, own, started)
+            return self.judge(family, year, sbi, table, hidden, primary, own, started)
         table, hidden, primary, offset = self.attack_table(family, year, sbi)
-        return self._judged(family, year, sbi, table, hidden, primary, np.arange(len(table)) >= offset, started)
+        return self.judge(family, year, sbi, table, hidden, primary, np.arange(len(table)) >= offset, started)
 
-    def _judged(self, family: str, year: int, sbi: str, table: CellTable, hidden: np.ndarray, primary: np.ndarray,
+    def judge(self, family: str, year: int, sbi: str, table: CellTable, hidden: np.ndarray, primary: np.ndarray,
                 own: np.ndarray, started: float) -> TableAudit:
         result = audit_components(table, hidden, primary=primary, exact=True)
         failures = [f for f in result.failures if own[f.index]]

@@ -189,25 +189,33 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
 
 
 def flow_cell_table(family: str, year: int, parent: dict) -> tuple[CellTable, pd.DataFrame, int]:
-    """The woon x pleeggemeente table of one year, stacked after its margins as one table, so one audit
-    sees all an attacker can combine: first the area tables of the row totals (drugsverdachten) and of
-    those with a delict elsewhere, linked as their own chain protected them (2n cells, every area and
-    relation); then per woongemeente g one cell per listed pleeggemeente (g itself, its bordering
-    gemeenten and the flow's `always_to`, zero or not: which cells exist is public) and one cell for all
-    other pleeggemeenten. Relations per g: total = own gemeente + elsewhere; elsewhere = its other cells.
-    No column totals: with them every flow is tied to every other (342 x 342 cells, one component) and the
-    audit of one year did not finish in minutes; see the README.
-    `parent`: the protected elsewhere family (its own `parent` the totals). Returns (table, the rows
-    woon, pleeg of the flow cells, which start at index 2n; n)."""
-    base, codes, levels = _SHARED["base"], _SHARED["codes"], _SHARED["levels"]
-    flow = catalogue.flow_table(family)
+    """The woon x pleeggemeente table of one year (flow_cross) over the build's base, its margins the
+    area tables of drugsverdachten and of those with a delict elsewhere, linked as their own chain
+    protected them. `parent`: the protected elsewhere family (its own `parent` the totals)."""
     grand = parent["parent"]
     totals = _family_table(grand["family"], year, "", None)
-    linked = _family_table(parent["family"], year, "", grand).linked_under(totals, grand["family"])
+    margins = _family_table(parent["family"], year, "", grand).linked_under(totals, grand["family"])
+    return flow_cross(family, year, _SHARED["base"], _SHARED["codes"], _SHARED["levels"], _SHARED["neighbours"],
+                      margins)
+
+
+def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, levels: np.ndarray,
+               neighbours: pd.DataFrame, margins: CellTable) -> tuple[CellTable, pd.DataFrame, int]:
+    """The woon x pleeggemeente table of one year, stacked after its margins as one table, so one audit
+    sees all an attacker can combine: first `margins`, the area tables of the row totals (drugsverdachten)
+    and of those with a delict elsewhere, linked (2n cells, every area and relation); then per
+    woongemeente g one cell per listed pleeggemeente (g itself, its bordering gemeenten and the flow's
+    `always_to`, zero or not: which cells exist is public) and one cell for all other pleeggemeenten.
+    Relations per g: total = own gemeente + elsewhere; elsewhere = its other cells.
+    No column totals: with them every flow is tied to every other (342 x 342 cells, one component) and the
+    audit of one year did not finish in minutes; see the README. The build and the attacker
+    (zoo_core.attacker) both use this table, so they model the same relations.
+    `base` indexed by (measure, year, sbi). Returns (table, the rows woon, pleeg of the flow cells, which
+    start at index 2n; n)."""
+    flow = catalogue.flow_table(family)
     n = len(codes)
     position = pd.Series(np.arange(n), index=codes)
     gem = codes[levels == "gemeente"]
-    neighbours = _SHARED["neighbours"]
     listed = pd.concat([pd.DataFrame({"woon": gem, "pleeg": gem}),
                         pd.DataFrame({"woon": neighbours["gemeente_code"], "pleeg": neighbours["neighbour_code"]}),
                         pd.DataFrame({"woon": np.repeat(gem, len(flow.always_to)),
@@ -223,15 +231,15 @@ def flow_cell_table(family: str, year: int, parent: dict) -> tuple[CellTable, pd
     cell = 2 * n + np.arange(len(listed))
     woon = position.loc[listed["woon"]].to_numpy()
     own = (listed["woon"] == listed["pleeg"]).to_numpy()
-    relations = list(linked.relations)
+    relations = list(margins.relations)
     relations += [(int(g), np.array([c, n + g])) for g, c in zip(woon[own], cell[own])]
     for g, cells in zip(*_groups(woon[~own], cell[~own])):
         relations.append((n + int(g), cells))
-    table = CellTable(keys=linked.keys + [f"{w}>{p}" for w, p in zip(listed["woon"], listed["pleeg"])],
-                      values=np.concatenate([linked.values, value]),
-                      n_units=np.concatenate([linked.n_units, value.astype(np.int64)]), top1=None, top2=None,
-                      relations=relations, measure="count", rules=linked.rules,
-                      upper=np.concatenate([linked.upper, np.full(len(listed), np.inf)]), links=linked.links)
+    table = CellTable(keys=margins.keys + [f"{w}>{p}" for w, p in zip(listed["woon"], listed["pleeg"])],
+                      values=np.concatenate([margins.values, value]),
+                      n_units=np.concatenate([margins.n_units, value.astype(np.int64)]), top1=None, top2=None,
+                      relations=relations, measure="count", rules=margins.rules,
+                      upper=np.concatenate([margins.upper, np.full(len(listed), np.inf)]), links=margins.links)
     return table, listed, n
 
 

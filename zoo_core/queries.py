@@ -151,6 +151,19 @@ class Release:
                         "FROM flows WHERE flow = ? AND year = ? AND (woon_code = ? OR pleeg_code = ?) "
                         "ORDER BY woon_code, pleeg_code", [flow, int(year), gemeente, gemeente])
 
+    def flow_table(self, flow: str, year: int) -> pd.DataFrame:
+        """Every flow cell of one year as published (woon_code, pleeg_code, value, status)."""
+        if flow not in catalogue.FLOWS:
+            raise KeyError(f"onbekende stroomtabel: {flow!r}")
+        if not self.has_table("flows"):
+            return pd.DataFrame(columns=["woon_code", "pleeg_code", "value", "status"])
+        return self._df("SELECT woon_code, pleeg_code, CASE WHEN status = 'published' THEN value END AS value, status "
+                        "FROM flows WHERE flow = ? AND year = ? ORDER BY woon_code, pleeg_code", [flow, int(year)])
+
+    def neighbour_pairs(self) -> pd.DataFrame:
+        """gemeente_code, neighbour_code: every pair of bordering gemeenten."""
+        return self._df("SELECT gemeente_code, neighbour_code FROM neighbours ORDER BY 1, 2")
+
     def flow_years(self, flow: str) -> list[int]:
         if not self.has_table("flows"):
             return []

@@ -16,7 +16,8 @@ from zoo_core.attacker import Attacker
 SAMPLE = [("drugsverdachten_elders", 2024, ""), ("onverklaarbare_aankopen", 2021, ""), ("jonge_aanwas", 2023, ""),
           ("omzet", 2024, "96021"), ("verkoopsom", 2022, ""), ("drugsverdachten", 2019, ""),
           ("vestigingen", 2020, "4742"), ("vp_woningbezit_elders", 2024, ""), ("vp_rechtspersonen", 2019, ""),
-          ("drugsverdachten_kenmerken", 2024, ""), ("hennep_bewoners_kenmerken", 2020, "")]  # area x class tables
+          ("drugsverdachten_kenmerken", 2024, ""), ("hennep_bewoners_kenmerken", 2020, ""),  # area x class tables
+          ("drugsverdachten_stromen", 2023, "")]  # woon x pleeggemeente
 SEARCH_SELECTIONS = 10_000
 LP_CHECKS = 150
 JUDGED_TABLES = 16
@@ -34,6 +35,23 @@ def test_lp_attacker_on_the_release_finds_no_cell_narrower_than_promised(attacke
     assert result.hidden > 0
     assert result.failures == [], [(f.key, f.lower, f.upper, f.reason) for f in result.failures[:5]]
     assert result.smallest_margin >= 0
+
+
+def test_the_flow_attack_finds_a_secret_flow_left_alone_in_its_row(attacker):
+    """The attack can fail: publish every other flow of a row whose 'elsewhere' total is published, and
+    the one secret flow left follows exactly from that total."""
+    table, hidden, primary, own = attacker.attack_flow("drugsverdachten_stromen", 2023)
+    row = next((total, members) for total, members in table.relations
+               if own[members].all() and not hidden[total] and hidden[members].sum() >= 2
+               and (hidden[members] & primary[members]).any())
+    total, members = row
+    kept = members[hidden[members] & primary[members]][0]
+    tampered = hidden.copy()
+    tampered[members] = False
+    tampered[kept] = True
+    result = attacker.judge("drugsverdachten_stromen", 2023, "", table, tampered, primary, own, 0.0)
+    assert table.keys[kept] in [f.key for f in result.failures]
+    assert attacker.judge("drugsverdachten_stromen", 2023, "", table, hidden, primary, own, 0.0).failures == []
 
 
 def _independent_range(table, hidden, offset, weights: dict[int, float]) -> tuple[float, float]:

@@ -28,3 +28,10 @@ def test_audit_from_the_attackers_side_passes_and_says_so(release_db, base_db, c
 def test_audit_without_a_base_names_what_is_missing(release_db, tmp_path, capsys):
     assert main(["audit", "--db", str(release_db), "--base", str(tmp_path / "none.duckdb")]) == 2
     assert "none.duckdb" in capsys.readouterr().err
+
+
+def test_audit_of_an_unknown_family_says_so_instead_of_passing(release_db, base_db, capsys):
+    """A typo must not print 'audit: 0 hidden cells narrower than promised' over no table at all."""
+    assert main(["audit", "--db", str(release_db), "--base", str(base_db), "--family", "drugs_stromen"]) == 2
+    err = capsys.readouterr().err
+    assert "drugs_stromen" in err and "drugsverdachten_stromen" in err
