@@ -321,7 +321,7 @@ def main() -> int:
         raise SystemExit(f"{CHROMIUM} missing: run scripts/setup")
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt("SIGTERM")))
-    servers, nginx_proc, rerun_log = [], None, a.rerun_log
+    servers, nginx_proxy, rerun_log = [], None, a.rerun_log
     if a.url:
         base, pgids = a.url.rstrip("/"), ({a.pid} if a.pid else set())
     else:
@@ -332,12 +332,13 @@ def main() -> int:
         if a.replicas > 1:  # deploy/nginx.conf in front, as in production (tests/deploy/nginx.py runs it)
             from tests.deploy import nginx
             listen = free_port()
-            nginx_proc = nginx.start_nginx(Path(tempfile.mkdtemp(prefix="zoo-nginx-")), listen,
-                                           [int(b.rsplit(":", 1)[1]) for _, b, _ in servers])
+            nginx_proxy = nginx.proxy(Path(tempfile.mkdtemp(prefix="zoo-nginx-")), listen,
+                                     [int(b.rsplit(":", 1)[1]) for _, b, _ in servers])
+            nginx_proxy.__enter__()
             base = f"http://127.0.0.1:{listen}"
     if a.client_nice > 0:
         os.nice(a.client_nice)  # after the server started: it keeps niceness 0; Chromium inherits ours
-    print(f"{base}: {max(len(servers), 1)} app process(es){' behind nginx' if nginx_proc else ''}, "
+    print(f"{base}: {max(len(servers), 1)} app process(es){' behind nginx' if nginx_proxy else ''}, "
           f"idle RSS {group_rss_mb(pgids):.0f} MB" if pgids else f"server {base}")
     ok = True
     try:
@@ -375,8 +376,8 @@ def main() -> int:
                 print("      ERROR", e)
             ok = ok and not rec.errors
     finally:
-        if nginx_proc is not None:
-            nginx.stop(nginx_proc)
+        if nginx_proxy is not None:
+            nginx_proxy.__exit__(None, None, None)
         for proc, _, log in servers:
             stop_server(proc)
             log.close()

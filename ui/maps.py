@@ -217,17 +217,21 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
 MAX_NAMED = 120
 
 
+def mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel position as deck.gl computes it: 512 px per world at zoom 0."""
+    world = 512 * 2 ** zoom
+    return ((lon + 180) / 360 * world,
+            (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world)
+
+
 def readable(labels: list[dict], zoom: float, char_px: float = 6.5, line_px: float = 14.0) -> list[dict]:
     """The labels that fit without overlapping at the initial zoom, bigger areas first (a small wijk
     in a crowded centre keeps its name in the tooltip and the table). Label boxes are estimated in
     Web Mercator pixels: `char_px` per character, `line_px` high, centred below the point."""
-    world = 512 * 2 ** zoom
     placed: list[tuple[float, float, float, float]] = []
     kept = []
     for label in sorted(labels, key=lambda item: -item["size"]):
-        lon, lat = label["p"]
-        x = (lon + 180) / 360 * world
-        y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
+        x, y = mercator_px(*label["p"], zoom)
         half = len(label["t"]) * char_px / 2 + 2
         box = (x - half, y + 5, x + half, y + 5 + line_px)
         if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in placed):

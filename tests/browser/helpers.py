@@ -77,44 +77,49 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0,
-                     extra_args: tuple[str, ...] = (), port: int | None = None):
-    """Run `streamlit run script` on a free loopback port (or `port`); yield its base URL.
-
-    Own process group (start_new_session) so teardown kills everything it
-    spawned; server output goes to a temp file and is shown if start fails.
-    """
-    port = port or free_port()
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.address", "127.0.0.1", "--server.port", str(port), *extra_args]
+def service(name: str, cmd: list[str], ready_url: str, is_ready, env: dict | None = None, timeout_s: float = 30.0):
+    """Run `cmd` in its own process group (start_new_session, so teardown kills everything it spawned)
+    until `is_ready(response)` holds for `ready_url`; then yield. Output goes to a temp file, shown if
+    the start fails."""
+    log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         cmd, cwd=REPO, env={**os.environ, **(env or {})},
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
     _live[proc.pid] = proc
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited {proc.returncode}:\n{Path(log.name).read_text()}")
+                raise RuntimeError(f"{name} exited {proc.returncode}:\n{Path(log.name).read_text()}")
             try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
+                    if is_ready(r):
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy in {timeout_s}s:\n{Path(log.name).read_text()}")
+                raise RuntimeError(f"{name} not ready in {timeout_s}s:\n{Path(log.name).read_text()}")
             time.sleep(0.1)
-        yield base
+        yield
     finally:
         _kill_group(proc)
         log.close()
         os.unlink(log.name)
+
+
+@contextmanager
+def streamlit_server(script: str | Path, env: dict | None = None, timeout_s: float = 30.0,
+                     extra_args: tuple[str, ...] = (), port: int | None = None):
+    """Run `streamlit run script` on a free loopback port (or `port`); yield its base URL."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.address", "127.0.0.1", "--server.port", str(port), *extra_args]
+    base = f"http://127.0.0.1:{port}"
+    with service("streamlit", cmd, base + "/_stcore/health", lambda r: r.status == 200, env, timeout_s):
+        yield base
 
 
 def wait_idle(page, timeout_ms: int = 30_000) -> None:
@@ -240,18 +245,12 @@ def release_geometry(release_db, level: str, codes_or_within):
 
 
 def screen_point(geo, code: str, canvas_box: dict) -> tuple[float, float]:
-    """Where deck.gl draws an area's label point: Web Mercator, 512 px per world at zoom 0, view centred."""
-    import math
+    """Where deck.gl draws an area's label point: Web Mercator, view centred."""
     from ui import maps
     view = maps.view_for(geo)
-    world = 512 * 2 ** view.zoom
-    def mx(lon):
-        return (lon + 180) / 360 * world
-    def my(lat):
-        return (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * world
-    lon, lat = geo.label_points[geo.codes.index(code)]
-    return (canvas_box["x"] + canvas_box["width"] / 2 + mx(lon) - mx(view.longitude),
-            canvas_box["y"] + canvas_box["height"] / 2 + my(lat) - my(view.latitude))
+    x, y = maps.mercator_px(*geo.label_points[geo.codes.index(code)], view.zoom)
+    cx, cy = maps.mercator_px(view.longitude, view.latitude, view.zoom)
+    return canvas_box["x"] + canvas_box["width"] / 2 + x - cx, canvas_box["y"] + canvas_box["height"] / 2 + y - cy
 
 
 def biggest_other(geo, not_this: str) -> str:

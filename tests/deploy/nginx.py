@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import time
-import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.browser.helpers import REPO, _die_with_parent
+from tests.browser.helpers import REPO, service
 
 NGINX = "/usr/sbin/nginx"
 
@@ -33,36 +31,14 @@ def nginx_config(tmp: Path, listen: int, upstreams: list[int]) -> str:
             f"http {{\n    access_log {tmp}/access.log;\n{temp}\n{snippet}\n}}\n")
 
 
-def start_nginx(tmp: Path, listen: int, upstreams: list[int]) -> subprocess.Popen:
+@contextmanager
+def proxy(tmp: Path, listen: int, upstreams: list[int]):
+    """nginx with deploy/nginx.conf in front of `upstreams`, in the foreground, until the block ends."""
     conf = tmp / "nginx.conf"
     conf.write_text(nginx_config(tmp, listen, upstreams))
     check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf),
-                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{listen}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc)
-            raise AssertionError(f"nginx not serving: {(tmp / 'error.log').read_text()}")
-        time.sleep(0.1)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=5)
-            return
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
-        except ChildProcessError:
-            return
+    cmd = [NGINX, "-p", str(tmp), "-e", "stderr", "-c", str(conf), "-g", "daemon off;"]
+    with service("nginx", cmd, f"http://127.0.0.1:{listen}/_stcore/health", lambda r: r.status == 200, timeout_s=15):
+        yield

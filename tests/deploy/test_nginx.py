@@ -30,8 +30,7 @@ def proxied(release_db, tmp_path_factory):
         bases = [stack.enter_context(streamlit_server(REPO / "server.py", env=env)) for _ in range(2)]
         ports = [int(b.rsplit(":", 1)[1]) for b in bases]
         listen = free_port()
-        proc = nginx.start_nginx(tmp, listen, ports)
-        stack.callback(nginx.stop, proc)
+        stack.enter_context(nginx.proxy(tmp, listen, ports))
         yield f"http://127.0.0.1:{listen}", ports
 
 

@@ -3,16 +3,11 @@ tests/deploy/test_login_e2e.py. Own process group, killed on exit like the app s
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.browser.helpers import REPO, _die_with_parent, _kill_group, _live, free_port
+from tests.browser.helpers import REPO, free_port, service
 
 PROVIDER = Path(__file__).with_name("provider.mjs")
 PACKAGE = REPO / "node_modules" / "oidc-provider" / "package.json"
@@ -29,28 +24,8 @@ def oidc_provider(redirect_uri: str, client_id: str, client_secret: str, timeout
         raise RuntimeError(f"{PACKAGE} missing: run scripts/setup (npm ci installs oidc-provider)")
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
-    log = tempfile.NamedTemporaryFile(prefix="oidc-provider-", suffix=".log", delete=False)
-    env = {**os.environ, "OIDC_PORT": str(port), "OIDC_REDIRECT_URI": redirect_uri,
+    env = {"OIDC_PORT": str(port), "OIDC_REDIRECT_URI": redirect_uri,
            "OIDC_CLIENT_ID": client_id, "OIDC_CLIENT_SECRET": client_secret}
-    proc = subprocess.Popen([node(), str(PROVIDER)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
-    _live[proc.pid] = proc
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"oidc-provider exited {proc.returncode}:\n{Path(log.name).read_text()}")
-            try:
-                with urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=2) as r:
-                    if json.load(r).get("issuer") == issuer:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider not answering in {timeout_s}s:\n{Path(log.name).read_text()}")
-            time.sleep(0.1)
+    with service("oidc-provider", [node(), str(PROVIDER)], issuer + "/.well-known/openid-configuration",
+                 lambda r: json.load(r).get("issuer") == issuer, env, timeout_s):
         yield issuer
-    finally:
-        _kill_group(proc)
-        log.close()
-        os.unlink(log.name)
