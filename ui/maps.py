@@ -199,7 +199,7 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
     not rest on its colour alone; names=True writes each area's name on the map (one gemeente's wijken)."""
     raw: list[str] = []
     layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
-                        pickable=True, stroked=True, filled=True, get_fill_color="properties.c",
+                        pickable=True, stroked=len(geo.codes) <= MAX_STROKED, filled=True, get_fill_color="properties.c",
                         get_line_color=list(line_color), line_width_min_pixels=line_width)]
     layers += _text_layers(geo, props, hidden or [False] * len(props), names)
     if outline is not None and outline.codes:
@@ -213,6 +213,10 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
     return deck
 
 
+# Borders between areas up to this many areas. On the national wijk map (3,393) they lie under a pixel apart
+# and cost most of its paint (deck.gl's PathLayer; measured in headless Chromium's software WebGL: the combine
+# page painted in 9-12 s without them, 14-15 s with); the outline layer still draws the provincies.
+MAX_STROKED = 1000
 # Names on the map up to this many areas (one gemeente's wijken or buurten); beyond, they only clutter.
 MAX_NAMED = 120
 

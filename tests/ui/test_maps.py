@@ -78,3 +78,23 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
                         "reference": 1.0, "deviation": 0.0, "sig_label": "n.v.t."})
     deck, _ = maps.choropleth(big, many, None, unit="", decimals=1, ref_label="Nederland")
     assert {layer.id for layer in deck.layers} == {"waarden"}  # no names on a map of many areas, no marks
+
+
+def _squares(n: int) -> maps.Geometry:
+    rows = []
+    for i in range(n):
+        x, y = 4 + (i % 60) * 0.05, 51 + (i // 60) * 0.05
+        ring = [[x, y], [x + 0.04, y], [x + 0.04, y + 0.04], [x, y + 0.04], [x, y]]
+        rows.append((f"WK{i:06d}", f"wijk {i}", '{"type":"Polygon","coordinates":[%s]}' % str(ring).replace(" ", "")))
+    return maps.Geometry.from_shapes(rows)
+
+
+def test_borders_between_areas_only_where_they_can_be_seen():
+    """The national wijk map draws no borders between its 3,393 wijken (under a pixel apart, most of its
+    paint time); one gemeente's wijken and the gemeente map keep them."""
+    import json
+    for n, stroked in ((maps.MAX_STROKED, True), (maps.MAX_STROKED + 1, False)):
+        geo = _squares(n)
+        deck = maps.area_deck(geo, [{"n": name, "c": [1, 2, 3]} for name in geo.names], tooltip={})
+        layer = next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "waarden")
+        assert layer["stroked"] is stroked and len(layer["data"]["features"]) == n
