@@ -142,9 +142,21 @@ def trend_spec(v: str, view: views.ThemeView, area_name: str) -> tuple[dict, pd.
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def geometry(v: str, level: str, within: str | None) -> "maps.Geometry":
-    """Shapes of a level as stored (compact GeoJSON strings) plus their bounding box; read-only, shared."""
+    """Shapes of a level as stored (compact GeoJSON strings) plus their bounding box; read-only, shared.
+    Full detail: for maps that zoom in (one gemeente's areas, a gemeente and its neighbours)."""
+    return _geometry(v, level, within, national=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def national_geometry(v: str, level: str) -> "maps.Geometry":
+    """All areas of a level in the coarser shapes of the national maps (geography.national_geometry):
+    fewer points to send and draw where the whole land fills the map."""
+    return _geometry(v, level, None, national=True)
+
+
+def _geometry(v: str, level: str, within: str | None, national: bool) -> "maps.Geometry":
     a = areas(v, level, within)
-    shapes = release().shapes(list(a["area_code"]))
+    shapes = release().shapes(list(a["area_code"]), national=national)
     return maps.Geometry.from_shapes([(c, n, shapes[c]) for c, n in zip(a["area_code"], a["name"]) if c in shapes])
 
 

@@ -224,8 +224,10 @@ def render() -> None:
     left, right = st.columns([3, 1])
     level, within = combine.scope_level(scope), combine.scope_within(scope, gemeente)
     with left:
-        geo = cache.geometry(v, level, within)
-        outline = cache.geometry(v, "provincie", None) if within is None else cache.geometry(v, "gemeente", None).only(gemeente)
+        if within is None:  # the whole land
+            geo, outline = cache.national_geometry(v, level), cache.geometry(v, "provincie", None)
+        else:
+            geo, outline = cache.geometry(v, level, within), cache.geometry(v, "gemeente", None).only(gemeente)
         st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline, names=within is not None),
                         height=520)
         st.caption("De grafiek en de kaart als tekst: de 'Gecombineerde tabel' onderaan noemt elk gebied met "

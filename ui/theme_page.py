@@ -153,12 +153,14 @@ def render(theme: str) -> None:
     st.caption(ref.note)
     left, right = st.columns([3, 1])
     with left:
-        geo = cache.geometry(v, level, within)
-        gm_geo = cache.geometry(v, "gemeente", None)
-        outline = cache.geometry(v, "provincie", None) if level == "gemeente" else gm_geo.only(gemeente)
+        if level == "gemeente":  # the whole land
+            geo = cache.national_geometry(v, "gemeente")
+            outline, highlight = cache.geometry(v, "provincie", None), geo.only(gemeente)
+        else:
+            geo, outline = cache.geometry(v, level, within), cache.geometry(v, "gemeente", None).only(gemeente)
+            highlight = None
         deck, breaks = maps.choropleth(table, geo, outline, unit=ind.unit, decimals=ind.decimals,
-                                       ref_label=grp.label,
-                                       highlight=gm_geo.only(gemeente) if level == "gemeente" else None)
+                                       ref_label=grp.label, highlight=highlight)
         # Keyed by the geometry, not the figures: a new indicator or year updates the mounted map in place
         # (a new key would rebuild its WebGL context on every change).
         widgets.clickable_map(deck, theme, f"{level}:{within}", height=520)

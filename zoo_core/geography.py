@@ -143,6 +143,7 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
 
     rows = []
     gemeente_geoms = {}
+    national: dict[str, str] = {}
     for file, code_prop in [("gemeente_2024.geojson", "gemeentecode"), ("wijk_2024.geojson", "wijkcode"),
                             ("buurt_2024_rijnmond_PARTIAL.geojson", "buurtcode")]:
         features = json.loads((open_data / file).read_text(encoding="utf-8"))["features"]
@@ -153,6 +154,9 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
                 gemeente_geoms[code] = shape(geom)
             rows.append((code, json.dumps({"type": geom["type"], "coordinates": _round_coords(geom["coordinates"], ndigits)},
                                           separators=(",", ":"))))
+        if code_prop != "buurtcode":  # the levels of the national maps
+            national.update(national_geometry([f["properties"][code_prop] for f in features],
+                                              [shape(f["geometry"]) for f in features], ndigits))
     gem = areas[areas["level"] == "gemeente"]
     for col in ("provincie_code", "riec_code"):
         for code, members in gem.groupby(col)["area_code"]:
@@ -161,7 +165,25 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
             g = mapping(merged)
             rows.append((code, json.dumps({"type": g["type"], "coordinates": _round_coords(g["coordinates"], ndigits)},
                                           separators=(",", ":"))))
-    return pd.DataFrame(rows, columns=["area_code", "geometry"])
+    shapes = pd.DataFrame(rows, columns=["area_code", "geometry"])
+    return shapes.assign(geometry_national=[national.get(c, g) for c, g in zip(shapes["area_code"], shapes["geometry"])])
+
+
+# How far a national map's borders may move: about a third of a pixel at the zoom that shows the whole land
+# (deck.gl zoom ~6.3, ~0.009 degrees per pixel); a map of one gemeente's areas uses the full detail.
+NATIONAL_TOLERANCE = 0.003
+
+
+def national_geometry(codes: list[str], geoms: list, ndigits: int = 4) -> dict[str, str]:
+    """The geometry of the national maps (all gemeenten, all wijken): one level simplified as one
+    coverage (shapely.coverage_simplify), so neighbours keep their shared borders, with fewer points
+    to send and draw. Provincies and RIEC regions are simplified when they are dissolved."""
+    import shapely
+    from shapely.geometry import mapping
+
+    simple = shapely.coverage_simplify(geoms, NATIONAL_TOLERANCE)
+    return {code: json.dumps({"type": g["type"], "coordinates": _round_coords(g["coordinates"], ndigits)},
+                             separators=(",", ":")) for code, g in zip(codes, map(mapping, simple))}
 
 
 def gemeente_points(open_data: Path = OPEN_DATA) -> pd.DataFrame:

@@ -173,9 +173,17 @@ class Release:
         return bool(len(self._df("SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_name = ?",
                                  [release.ATTACHED_AS, name])))
 
-    def shapes(self, area_codes: list[str]) -> dict[str, str]:
-        rows = self._df("SELECT area_code, geometry FROM shapes WHERE area_code IN (SELECT unnest(?))", [list(area_codes)])
+    def shapes(self, area_codes: list[str], national: bool = False) -> dict[str, str]:
+        """GeoJSON geometry per area; national=True: the coarser one of the national maps (a release built
+        before it existed has only the full one)."""
+        column = "geometry_national" if national and self._has_column("shapes", "geometry_national") else "geometry"
+        rows = self._df(f"SELECT area_code, {column} AS geometry FROM shapes WHERE area_code IN (SELECT unnest(?))",
+                        [list(area_codes)])  # column: one of two fixed names
         return dict(zip(rows["area_code"], rows["geometry"]))
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return bool(len(self._df("SELECT 1 FROM information_schema.columns WHERE table_catalog = ? AND table_name = ? "
+                                 "AND column_name = ?", [release.ATTACHED_AS, table, column])))
 
     def suppression_report(self) -> pd.DataFrame:
         return self._df("SELECT * FROM suppression_report ORDER BY family, sbi, year")

@@ -1,7 +1,7 @@
 """The release database: what zoo publishes, in one DuckDB file.
 
 Tables: release_info(key, value), areas, indicators, cells(indicator, year, area_code, sbi, value,
-status), shapes(area_code, geometry), neighbours(gemeente_code, neighbour_code),
+status), shapes(area_code, geometry, geometry_national: the national maps' simplification), neighbours(gemeente_code, neighbour_code),
 suppression_report, ingested(indicator, year, file, rows, ingested_at).
 
 Files are always written whole to a temporary name next to the target and renamed into place, so a
@@ -104,6 +104,8 @@ def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict,
     flows = pd.DataFrame(columns=FLOW_COLUMNS) if flows is None else flows[FLOW_COLUMNS].copy()
     flows = flows.astype({"flow": str, "year": "int32", "woon_code": str, "pleeg_code": str, "value": "float64",
                           "status": str})
+    if "geometry_national" not in shapes:  # a division without a national simplification (scale mode)
+        shapes = shapes.assign(geometry_national=shapes["geometry"])
     with atomic_duckdb(target) as con:
         info = {**info, "schema_version": SCHEMA_VERSION}
         con.register("info_df", pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))

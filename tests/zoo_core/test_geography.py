@@ -42,3 +42,28 @@ def test_neighbours_are_symmetric_and_plausible():
     assert all((b, a) in pairs for a, b in pairs)
     assert ("GM0599", "GM0606") in pairs        # Rotterdam - Schiedam
     assert ("GM0599", "GM0014") not in pairs    # Rotterdam - Groningen
+
+
+def test_national_maps_draw_fewer_points_and_keep_shared_borders(areas):
+    """The national gemeente and wijk maps are simplified as one coverage: fewer points, no gaps or overlaps
+    between neighbours (the areas still add up to their union), every area still there."""
+    import shapely
+
+    shapes = geography.load_shapes(areas)
+    level = shapes["area_code"].map(areas.set_index("area_code")["level"])
+    for name in ("gemeente", "wijk"):
+        part = shapes[level == name]
+        full, coarse = (shapely.from_geojson(list(part[c])) for c in ("geometry", "geometry_national"))
+        assert not shapely.is_empty(coarse).any()
+        assert shapely.get_num_coordinates(coarse).sum() < 0.85 * shapely.get_num_coordinates(full).sum()
+        def overlap_and_union(geoms):
+            geoms = shapely.make_valid(geoms)
+            union = shapely.union_all(geoms).area
+            return shapely.area(geoms).sum() - union, union
+
+        (overlap, union), (overlap_full, union_full) = overlap_and_union(coarse), overlap_and_union(full)
+        # The source shapes overlap a little already (0.3 % for the wijken, rounded to 4 decimals): no more.
+        assert overlap - overlap_full < 0.001 * union, name
+        assert abs(union - union_full) < 0.002 * union, name  # no gaps opened
+    buurten = shapes[level == "buurt"]
+    assert (buurten["geometry"] == buurten["geometry_national"]).all()  # never on a national map
