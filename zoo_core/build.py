@@ -86,7 +86,7 @@ def _only_where(result: PrimaryResult, applies: np.ndarray) -> PrimaryResult:
 def _member_cells(ind: catalogue.Indicator, values: np.ndarray, suppressed: np.ndarray,
                   denominators: dict[str, np.ndarray], codes: np.ndarray, year: int, sbi: str) -> pd.DataFrame:
     status = np.where(suppressed, "suppressed", "published").astype(object)
-    if ind.kind in ("count", "sum"):
+    if ind.is_additive:
         out = values.astype(float)
     else:
         den = denominators[ind.denominator].astype(float)

@@ -115,7 +115,7 @@ class Indicator:
     @property
     def is_additive(self) -> bool:
         """Counts and sums add up over areas; other kinds do not."""
-        return self.kind in ("count", "sum")
+        return self.kind in catalogue_file.ADDITIVE_KINDS
 
 
 @dataclass(frozen=True)

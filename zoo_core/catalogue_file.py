@@ -32,6 +32,7 @@ from typing import Mapping
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DISCLOSURES = ("public", "confidential")
+ADDITIVE_KINDS = ("count", "sum")  # kinds that add up over areas (Indicator.is_additive)
 THEME_FIELDS = ("code", "name")
 REQUIRED = ("code", "theme", "name", "definition", "unit", "kind", "levels", "years", "source", "disclosure")
 OPTIONAL = ("unit_type", "numerator", "denominator", "per", "decimals", "licence", "demo", "caveat", "base", "at_most")
@@ -179,7 +180,7 @@ def _indicator(entry: _Entry, themes: Mapping[str, str], kinds, levels, unit_typ
             if t.get(key) is not None:
                 raise entry.error(key, "is only for confidential base figures (disclosure = \"confidential\")")
         fields["family"] = ""
-        if kind in ("count", "sum") and fields["numerator"] is None:
+        if kind in ADDITIVE_KINDS and fields["numerator"] is None:
             fields["numerator"] = code  # as the built-in public counts: the count is its own numerator
     elif t.get("base") is not None:
         base = entry.text("base")

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue, release, statuses
+from .geography import AREA_COLUMNS
 
 CELL_COLUMNS = ["indicator", "year", "area_code", "sbi", "value", "status"]
-AREA_COLUMNS = ["area_code", "level", "name", "parent_code", "gemeente_code", "provincie_code", "riec_code"]
 INDICATOR_COLUMNS = ["indicator", "theme", "name", "unit", "kind", "numerator", "denominator", "per", "unit_type", "demo"]
 MAX_LINE_CHARS = 10_000
 MAX_ERRORS = 20

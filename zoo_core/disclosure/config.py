@@ -5,8 +5,9 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..catalogue import UNIT_TYPES  # the catalogue names the unit types; the rules file has a table for each
+
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "data" / "disclosure.toml"
-UNIT_TYPES = ("persons", "addresses", "establishments", "euros")
 _OPTIONAL_KEYS = {"dominance_p", "dominance_n", "dominance_k"}
 
 
