@@ -221,6 +221,7 @@ def type_and_enter(page, box, text: str) -> None:
     # be laying out the map for seconds. Focusing the input is what the click is for.
     box.wait_for(state="visible", timeout=30_000)
     box.focus()
+    box.fill("", timeout=30_000)  # a box that holds this text already opens no list when it is typed again
     box.fill(text, timeout=30_000)
     page.get_by_role("option").first.wait_for()
     box.press("Enter")
