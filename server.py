@@ -3,6 +3,10 @@
 Streamlit finds the `app` object below and serves it with uvicorn; the pages, navigation and login
 are app.py's. Tests of single pages (AppTest) use app.py directly.
 """
+import asyncio
+import contextlib
+import sys
+
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
@@ -14,4 +18,15 @@ from ui.document import DutchDocument
 # saw the raw file names in the sidebar for seconds. app.py's st.navigation is the only navigation.
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", middleware=[Middleware(DutchDocument)])
+
+
+@contextlib.asynccontextmanager
+async def warm_start(_app):
+    """The first visitor after a start gets the same page as the next: the caches of the default views are
+    filled before the server answers (ui.cache.warm; a few seconds, on the runtime's own caches)."""
+    from ui import cache
+    print(f"zoo: {await asyncio.to_thread(cache.warm)}", file=sys.stderr, flush=True)
+    yield
+
+
+app = st.App("app.py", middleware=[Middleware(DutchDocument)], lifespan=warm_start)

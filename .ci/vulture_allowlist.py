@@ -5,6 +5,7 @@ pytest_collection_modifyitems  # noqa
 pytest_configure  # noqa
 pytestmark  # noqa
 _zoo_db  # noqa: autouse fixtures
+_fresh_caches  # noqa: autouse fixture
 _kill_leftovers  # noqa: atexit
 map_style  # noqa: pydeck Deck attribute, serialised
 page_name  # noqa: Streamlit protobuf field

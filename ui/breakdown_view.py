@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cache, charts, widgets
+from ui import cache, widgets
 from zoo_core import breakdown, catalogue, views
 
 
@@ -29,9 +29,8 @@ def render(view: views.ThemeView, v: str, gemeente_name: str) -> None:
                f"({catalogue.breakdown_total(ind).name.lower()}) tegenover {group_label}. {note}")
     if cache.is_demo(v, indicator, shown_year):
         st.caption("DEMO-cijfers: gegenereerd, niet echt.")
-    chart = charts.breakdown_chart(frame, gemeente_name, group_label)
-    st.altair_chart(charts.described(chart, f"Staafdiagram: {ind.name} in {gemeente_name} tegenover {group_label}, "
-                                            "per klasse; de waarden staan in de tabel eronder."), width="stretch")
+    st.vega_lite_chart(cache.breakdown_spec(v, indicator, shown_year, view.gemeente, group_code, view.kies,
+                                            gemeente_name), width="stretch")
     st.caption("Een x in plaats van een staaf: die klasse is geheim (onderdrukt).")
     st.dataframe(breakdown.as_table(frame, gemeente_name, group_label), hide_index=True, width="stretch")
     st.caption(ind.definition + " " + ind.caveat)

@@ -186,6 +186,21 @@ def profile_wijken(v: str, gemeente: str, keys: tuple[tuple[str, str], ...]) -> 
     return prof.wijk_trends(release(), gemeente, list(keys))
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def profile_dot_spec(v: str, view: views.ProfileView) -> dict:
+    """Vega-Lite spec of the profile's dot chart, built with Altair once per view. Pass `view.own_key`."""
+    from ui import profile_page
+    return profile_page.dot_chart_spec(profile(v, view))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def profile_wijk_spec(v: str, gemeente: str, keys: tuple[tuple[str, str], ...], key: str, gemeente_name: str) -> dict:
+    """Vega-Lite spec of the wijk sparklines of indicator `key` (one of `keys`) in a gemeente."""
+    from ui import profile_page
+    trends = profile_wijken(v, gemeente, keys)
+    return profile_page.wijk_chart_spec(trends[trends["key"] == key], gemeente_name)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def profile_report(v: str, view: views.ProfileView, keys: tuple) -> bytes:
     """The self-contained HTML report (bytes) of a profile."""
@@ -248,6 +263,17 @@ def breakdown_view(v: str, indicator: str, year: int, gemeente: str, ref_code: s
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def breakdown_spec(v: str, indicator: str, year: int, gemeente: str, ref_code: str, picked: tuple[str, ...],
+                   gemeente_name: str) -> dict:
+    """Vega-Lite spec of the paired bars of `breakdown_view` (built with Altair once per view)."""
+    from ui import charts
+    frame, _, group_label = breakdown_view(v, indicator, year, gemeente, ref_code, picked)
+    chart = charts.breakdown_chart(frame, gemeente_name, group_label)
+    return charts.described(chart, f"Staafdiagram: {catalogue.get(indicator).name} in {gemeente_name} tegenover "
+                                   f"{group_label}, per klasse; de waarden staan in de tabel eronder.").to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def flow_view(v: str, code: str, gemeente: str, year: int) -> flows.FlowView:
     """The published flows from and to a gemeente in a year."""
     names = dict(zip(gemeenten(v)["area_code"], gemeenten(v)["label"]))
@@ -257,3 +283,39 @@ def flow_view(v: str, code: str, gemeente: str, year: int) -> flows.FlowView:
 @st.cache_data(show_spinner=False)
 def flow_years(v: str, code: str) -> list[int]:
     return release().flow_years(code)
+
+
+# --- start-up ---------------------------------------------------------------------------------------
+
+def warm() -> str:
+    """Fill the caches that the default views read, before the server takes its first visitor (server.py
+    calls this at start-up): the page modules, the release's lists, the maps' geometry and the tables of
+    each page's default view. Without it the first visitor after a start waits ~2 s longer than the next.
+    Returns what was done, for the server log; a missing or damaged release is left to the pages' message."""
+    import time
+    from ui import about, combine_page, home, profile_page, theme_page  # noqa: F401 - the import is the work
+    from zoo_core import combine
+    t0 = time.perf_counter()
+    try:
+        v = version()
+    except ReleaseError as exc:
+        return f"warm-up skipped: {exc}"
+    gemeenten(v)
+    info(v)
+    ch = choices(v)
+    for level in ("gemeente", "wijk"):
+        national_geometry(v, level)
+    for level in ("provincie", "gemeente"):
+        geometry(v, level, None)
+    for theme in catalogue.demo_themes():
+        view, _ = views.ThemeView.parse(theme, {}, ch, None)
+        view_table(v, view.table_key)
+    default_gemeente = views.ProfileView.parse({}, ch, None)[0]
+    geometry(v, "wijk", default_gemeente.gemeente)
+    profile_view = default_gemeente.own_key
+    profile_dot_spec(v, profile_view)
+    pairs = views.CombineView.parse({}, ch, None)[0]
+    combine_pairs(v, pairs.pairs_key)
+    if pairs.within is not None:  # the national scopes' maps are warmed above
+        geometry(v, combine.scope_level(pairs.scope), pairs.within)
+    return f"caches warmed in {time.perf_counter() - t0:.1f} s"

@@ -184,6 +184,19 @@ def wijk_chart(trends: pd.DataFrame) -> alt.LayerChart:
         width="container", height=SPARK_ROW_H * len(f["rij"].unique()))
 
 
+def dot_chart_spec(p: prof.Profile) -> dict:
+    """The dot chart as a Vega-Lite spec (ui/cache.py keeps it per view: Altair's validation is most of a rerun)."""
+    return described(dot_chart(chart_frame(p), p.group.label),
+                     f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van {p.group.label} "
+                     "(100 = gelijk). De waarden staan in de tabel bij de grafiek.").to_dict()
+
+
+def wijk_chart_spec(trends: pd.DataFrame, gemeente_name: str) -> dict:
+    """The sparklines of one indicator's wijk series as a Vega-Lite spec (cached per indicator, as above)."""
+    return described(wijk_chart(trends), f"Kleine lijngrafieken: {trends['indicator'].iloc[0]} per wijk van "
+                     f"{gemeente_name} per jaar. De waarden staan in de tabel bij de grafiek.").to_dict()
+
+
 def neighbour_map(v: str, p: prof.Profile, ref_code: str, picked: tuple[str, ...]):
     """The gemeente and its buurgemeenten, coloured by the strongest notable indicator (published values only)."""
     row = next((r for r in p.notable if r.kind in stats.TESTED_KINDS),
@@ -253,10 +266,7 @@ def render() -> None:
     st.subheader("Alle indicatoren ten opzichte van de referentie")
     dots = chart_frame(p)
     with widgets.screen_only("stippen"):
-        st.altair_chart(described(dot_chart(dots, p.group.label),
-                                  f"Stippengrafiek: alle indicatoren van {p.name} als index ten opzichte van "
-                                  f"{p.group.label} (100 = gelijk). De waarden staan in de tabel bij de grafiek."),
-                        width="stretch")
+        st.vega_lite_chart(cache.profile_dot_spec(v, view.own_key), width="stretch")
     widgets.print_copy("stippen", widgets.svg_image(dot_chart_svg(list(p.rows), width=widgets.PRINT_WIDTH_PX),
                                                     f"Stippengrafiek: alle indicatoren van {p.name} als index "
                                                     f"ten opzichte van {p.group.label} (100 = gelijk)."))
@@ -308,9 +318,7 @@ def render() -> None:
         key = st.selectbox("Ontwikkeling per wijk van", options, key=k("trend"), format_func=names.get,
                            placeholder=widgets.CHOOSE)
         chosen = trends[trends["key"] == key]
-        st.altair_chart(described(wijk_chart(chosen), f"Kleine lijngrafieken: {names[key]} per wijk van "
-                                  f"{p.name} per jaar. De waarden staan in de tabel bij de grafiek."),
-                        width="stretch")
+        st.vega_lite_chart(cache.profile_wijk_spec(v, gemeente, keys, key, p.name), width="stretch")
         st.caption("Per wijk een lijn over de jaren, geschaald van de laagste tot de hoogste gepubliceerde waarde "
                    "van die wijk; rechts de laatste waarde. x = geheim (onderdrukt), . = geen waarde; de lijn is daar "
                    "onderbroken.")
