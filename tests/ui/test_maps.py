@@ -1,5 +1,8 @@
 """Map legend logic (plain functions of ui/maps.py)."""
+import json
+
 import pandas as pd
+import pytest
 from hypothesis import given, strategies as st
 
 from ui import maps
@@ -68,10 +71,15 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
                           "deviation": [None, -20.0, None], "sig_label": ["", "n.v.t.", ""]})
     deck, _ = maps.choropleth(table, geo, None, unit="per 1.000", decimals=1, ref_label="Nederland")
     layers = {layer.id: layer for layer in deck.layers}
-    marks = layers["geheim"].data
-    assert [m["t"] for m in marks] == ["x"] and geo.label_points[0] == tuple(marks[0]["p"])
-    x, y = marks[0]["p"]
+    marks = [f for f in layers["halo"].data["features"] if f["geometry"]["type"] == "MultiLineString"]
+    assert len(marks) == 1 and layers["halo"].type == "GeoJsonLayer"  # the borders' layer type, not text
+    one, other = marks[0]["geometry"]["coordinates"]  # the two strokes of the x cross at the label point
+    x, y = geo.label_points[0]
+    assert one[0][0] < x < one[1][0] and other[0][0] < x < other[1][0]
+    assert (one[0][1] + one[1][1]) / 2 == pytest.approx(y) and (other[0][1] + other[1][1]) / 2 == pytest.approx(y)
     assert 4.9 < x < 4.91 and 52.4 < y < 52.41  # inside the suppressed square
+    half_px = (one[1][0] - x) / (360 / (512 * 2 ** maps.view_for(geo).zoom))
+    assert half_px == pytest.approx(maps.X_HALF_PX, rel=0.01)
     assert sorted(label["t"] for label in layers["namen"].data) == ["Noord", "Oost", "Zuid"]
     many = maps.Geometry.from_shapes([(f"WK{i}", f"W{i}", _square(4 + i * 0.02, 52.0)) for i in range(maps.MAX_NAMED + 1)])
     big = pd.DataFrame({"area_code": list(many.codes), "value": [1.0] * len(many.codes), "status": "published",
@@ -98,3 +106,21 @@ def test_borders_between_areas_only_where_they_can_be_seen():
         deck = maps.area_deck(geo, [{"n": name, "c": [1, 2, 3]} for name in geo.names], tooltip={})
         layer = next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "waarden")
         assert layer["stroked"] is stroked and len(layer["data"]["features"]) == n
+
+
+def test_outlines_selection_and_marks_share_two_line_layers():
+    """However many outlines, selections and x's a map has, they are two layers (a white halo under a dark
+    line): each further layer costs its own setup before the first frame in software WebGL."""
+    geo = maps.Geometry.from_shapes([("WK1", "Noord", _square(4.9, 52.4)), ("WK2", "Zuid", _square(4.9, 52.3))])
+    table = pd.DataFrame({"area_code": ["WK1", "WK2"], "value": [None, 4.0], "status": ["suppressed", "published"],
+                          "reference": [5.0] * 2, "deviation": [None, -20.0], "sig_label": ["", "n.v.t."]})
+    outline = maps.Geometry.from_shapes([("GM1", "Gemeente", _square(4.9, 52.3, 0.2))])
+    deck, _ = maps.choropleth(table, geo, outline, unit="", decimals=1, ref_label="Nederland", highlight=geo.only("WK2"))
+    assert [layer.id for layer in deck.layers] == ["waarden", "halo", "lijnen", "namen"]
+    halo, dark = (deck.layers[i].data["features"] for i in (1, 2))
+    assert len(dark) == 2 and len(halo) == 3  # outline and selection; in the halo also the x of WK1
+    for h, d in zip(halo, dark):
+        assert h["geometry"] == d["geometry"] and h["properties"]["w"] == d["properties"]["w"] + 2 * maps.HALO_WIDTH
+    assert {tuple(d["properties"]["c"]) for d in dark} == {maps.OUTLINE_COLOR, (20, 20, 160)}
+    payload = json.loads(deck.to_json())
+    assert all(isinstance(f["geometry"], dict) for layer in payload["layers"][1:3] for f in layer["data"]["features"])
