@@ -19,7 +19,6 @@ from ui.document import DutchDocument
 PagesManager.uses_pages_directory = False
 
 
-
 @contextlib.asynccontextmanager
 async def warm_start(_app):
     """The first visitor after a start gets the same page as the next: the caches of the default views are

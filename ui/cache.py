@@ -310,10 +310,7 @@ def warm() -> str:
     for theme in catalogue.demo_themes():
         view, _ = views.ThemeView.parse(theme, {}, ch, None)
         view_table(v, view.table_key)
-    default_gemeente = views.ProfileView.parse({}, ch, None)[0]
-    geometry(v, "wijk", default_gemeente.gemeente)
-    profile_view = default_gemeente.own_key
-    profile_dot_spec(v, profile_view)
+    profile_dot_spec(v, views.ProfileView.parse({}, ch, None)[0].own_key)  # and the profile itself
     pairs = views.CombineView.parse({}, ch, None)[0]
     combine_pairs(v, pairs.pairs_key)
     if pairs.within is not None:  # the national scopes' maps are warmed above
