@@ -23,27 +23,40 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> 
                     f"een andere gemeente ({shown_year}).")
         if flow.demo:
             st.caption("DEMO-cijfers: gegenereerd, niet echt.")
-        geo = cache.geometry(v, "gemeente", None)
-        deck = maps.flow_deck(geo, gemeente, fv.outgoing, fv.incoming)
-        left, right = st.columns([3, 2])
+        left, right = st.columns(2)
         with left:
-            st.pydeck_chart(deck, height=460, key=f"{theme}:stromen:{gemeente}")
-            if not any(layer.id == "stromen" and layer.data for layer in deck.layers):
-                st.caption(f"Geen gepubliceerde stroom groter dan 0 tussen {gemeente_name} en een andere gemeente.")
-            st.markdown(f"{_swatch(maps.OUT_COLOR)} inwoners met een delict elders &nbsp; {_swatch(maps.IN_COLOR)} "
-                        f"delict hier, wonend elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} grootste stromen. "
-                        "Een geheime stroom (x) heeft geen boog.",
-                        unsafe_allow_html=True)
-        with right:
             st.markdown(f"**Waar inwoners van {gemeente_name} het delict pleegden**")
             st.dataframe(flows.as_table(fv.outgoing, "Pleeggemeente"), hide_index=True, width="stretch",
                          height=_height(len(fv.outgoing)))
+        with right:
             st.markdown(f"**Waar verdachten met een delict in {gemeente_name} wonen**")
             st.dataframe(flows.as_table(fv.incoming, "Woongemeente"), hide_index=True, width="stretch",
                          height=_height(len(fv.incoming)))
+        _arc_map(theme, v, gemeente, gemeente_name, fv)
         st.caption(f"{flow.definition} Per woongemeente staan de eigen gemeente, de buurgemeenten en de vier grote "
                    "steden apart; alle andere pleeggemeenten samen als 'overige gemeenten'. x = geheim "
                    f"(onderdrukt). Bron: {flow.source}.")
+
+
+def map_key(theme: str) -> str:
+    """Session-state key of the open/closed state of the arc map's panel (one per theme, kept across gemeenten)."""
+    return f"{theme}:stromen_kaart"
+
+
+def _arc_map(theme: str, v: str, gemeente: str, gemeente_name: str, fv) -> None:
+    """The arcs in a panel drawn only once opened: a second map's first frame costs seconds in a browser
+    without a GPU (software WebGL), and the tables above already hold every published flow."""
+    panel = st.expander("Kaart van de stromen", key=map_key(theme), on_change="rerun")
+    with panel:
+        if not panel.open:
+            return
+        deck = maps.flow_deck(cache.geometry(v, "gemeente", None), gemeente, fv.outgoing, fv.incoming)
+        st.pydeck_chart(deck, height=460, key=f"{theme}:stromen:{gemeente}")
+        if not any(layer.id == "stromen" and layer.data for layer in deck.layers):
+            st.caption(f"Geen gepubliceerde stroom groter dan 0 tussen {gemeente_name} en een andere gemeente.")
+        st.markdown(f"{_swatch(maps.OUT_COLOR)} inwoners met een delict elders &nbsp; {_swatch(maps.IN_COLOR)} "
+                    f"delict hier, wonend elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} "
+                    "grootste stromen. Een geheime stroom (x) heeft geen boog.", unsafe_allow_html=True)
 
 
 def _height(n_rows: int, most: int = 7) -> int:

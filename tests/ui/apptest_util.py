@@ -15,10 +15,13 @@ APP = str(REPO / "app.py")
 THEMES = tuple(catalogue.demo_themes())  # every demo theme page (a new theme is tested without editing here)
 
 
-def open_page(page: str, params: dict | None = None, timeout: float = 90) -> AppTest:
+def open_page(page: str, params: dict | None = None, timeout: float = 90, state: dict | None = None) -> AppTest:
+    """The page after its first run; `state` is session state set before it (e.g. an open panel)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     for k, v in (params or {}).items():
         at.query_params[k] = v
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
     at.switch_page(f"pages/{page}.py")
     at.run()
     return at

@@ -5,12 +5,14 @@ import json
 
 import duckdb
 
+from ui import flow_view
 from zoo_core import catalogue
 
 from .apptest_util import all_text, decks, open_page
 
 MARK = "987654"
 FLOW = catalogue.FLOWS["dr_woon_pleeg"]
+MAP_OPEN = {flow_view.map_key("drugs"): True}
 
 
 def _flow_tables(at):
@@ -19,7 +21,7 @@ def _flow_tables(at):
 
 def test_rotterdam_sees_its_flows_with_x_for_secret_ones(release_db, monkeypatch):
     monkeypatch.setenv("ZOO_DB", str(release_db))
-    at = open_page("drugs", {"gemeente": "GM0599", "year": "2024"})
+    at = open_page("drugs", {"gemeente": "GM0599", "year": "2024"}, state=MAP_OPEN)
     assert not at.exception
     assert any("Woon- versus pleeggemeente" in m.value for m in at.markdown)
     outgoing, incoming = _flow_tables(at)
@@ -44,10 +46,23 @@ def test_no_secret_flow_reaches_the_page(poisoned_db, monkeypatch):
                            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
     con.close()
     for year in ("2019", "2024"):
-        at = open_page("drugs", {"gemeente": gemeente, "year": year})
+        at = open_page("drugs", {"gemeente": gemeente, "year": year}, state=MAP_OPEN)
         assert not at.exception
         outgoing, _ = _flow_tables(at)
         assert (outgoing["Verdachten"] == "x").any()  # the view shows secret flows: the check below can fail
         text = all_text(at)
         assert MARK not in text, (gemeente, year)
         assert MARK not in json.dumps([d for d in decks(at)])
+
+
+def test_the_arc_map_is_drawn_once_its_panel_is_opened(release_db, monkeypatch):
+    """A second map on the page costs its first frame in the browser: the arcs wait in a closed panel."""
+    monkeypatch.setenv("ZOO_DB", str(release_db))
+    at = open_page("drugs", {"gemeente": "GM0599", "year": "2024"})
+    assert not at.exception
+    assert [e.label for e in at.expander if e.label == "Kaart van de stromen"]
+    assert not [layer for d in decks(at) for layer in d["layers"] if layer["@@type"] == "ArcLayer"]
+    assert len(_flow_tables(at)) == 2  # the tables are there without the map
+    at.session_state[flow_view.map_key("drugs")] = True
+    at.run()
+    assert [layer for d in decks(at) for layer in d["layers"] if layer["@@type"] == "ArcLayer"]
