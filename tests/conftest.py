@@ -1,5 +1,6 @@
 """Shared fixtures for the whole test tree."""
 import contextlib
+import fcntl
 import os
 import subprocess
 import sys
@@ -18,19 +19,37 @@ def release_db(tmp_path_factory) -> Path:
     """Path to a release DuckDB file for tests.
 
     ZOO_TEST_DB lets a developer reuse an existing build (fast loop); otherwise
-    build the demo release once per session so CI needs nothing pre-built.
+    build the demo release once per session so CI needs nothing pre-built. Under
+    pytest-xdist the workers share one build: the first builds, the others wait on a lock.
     """
     if settings.TEST_DB.get():
         return Path(settings.TEST_DB.get()).resolve()
-    folder = tmp_path_factory.mktemp("release")
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's directory, above each worker's own
+    folder = root / "release"
     out = folder / "release.duckdb"
-    # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
-    cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out), "--seed", "20241",
-           "--base", str(folder / "confidential" / "base.duckdb")]
-    rc = subprocess.run(cmd, cwd=REPO, timeout=600).returncode
+    with _exclusive(root / "release.lock"):
+        if out.exists():  # another worker built it
+            return out
+        folder.mkdir(exist_ok=True)
+        # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
+        cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out), "--seed", "20241",
+               "--base", str(folder / "confidential" / "base.duckdb")]
+        rc = subprocess.run(cmd, cwd=REPO, timeout=600).returncode
     if rc != 0:  # its stderr is shown under "Captured stderr setup"
         pytest.fail(f"release build failed (exit {rc}): {' '.join(cmd)}", pytrace=False)
     return out
+
+
+@contextlib.contextmanager
+def _exclusive(lock_file: Path):
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +132,10 @@ def own_release(tmp_path_factory) -> Path:
         build.build(out, seed=1, log=lambda *_: None, base_out=folder / "confidential" / "base.duckdb")
         exchange.ingest(EXAMPLE / "sluitingen_cells.csv", out)
     return out
+
+
+def pytest_collection_modifyitems(items):
+    """Test files that do not need the test release first: under pytest-xdist (scripts/test -n 2) one worker
+    builds it (~50 s) while the other waits on its lock, and this way the other runs these files meanwhile."""
+    needs = {item.path for item in items if "release_db" in item.fixturenames}
+    items.sort(key=lambda item: item.path in needs)  # stable: the order within each group stays
