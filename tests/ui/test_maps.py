@@ -71,9 +71,8 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
                           "deviation": [None, -20.0, None], "sig_label": ["", "n.v.t.", ""]})
     deck, _ = maps.choropleth(table, geo, None, unit="per 1.000", decimals=1, ref_label="Nederland")
     layers = {layer.id: layer for layer in deck.layers}
-    marks = [f for f in layers["lijnen"].data["features"] if f["geometry"]["type"] == "MultiLineString"]
-    assert len(marks) == 1 and layers["lijnen"].type == "GeoJsonLayer"  # the borders' layer type, not text
-    assert tuple(marks[0]["properties"]["c"]) == maps.HALO_COLOR
+    marks = [f for f in layers["halo"].data["features"] if f["geometry"]["type"] == "MultiLineString"]
+    assert len(marks) == 1 and layers["halo"].type == "GeoJsonLayer"  # the borders' layer type, not text
     one, other = marks[0]["geometry"]["coordinates"]  # the two strokes of the x cross at the label point
     x, y = geo.label_points[0]
     assert one[0][0] < x < one[1][0] and other[0][0] < x < other[1][0]
@@ -109,24 +108,23 @@ def test_borders_between_areas_only_where_they_can_be_seen():
         assert layer["stroked"] is stroked and len(layer["data"]["features"]) == n
 
 
-def test_outlines_selection_and_marks_share_one_line_layer():
-    """However many outlines, selections and x's a map has, they are one layer with colour and width per
-    feature, white halos first and dark lines on top: each further layer, and each further way of giving a
-    colour, costs its own setup before the first frame in software WebGL."""
+def test_outlines_selection_and_marks_share_two_line_layers():
+    """However many outlines, selections and x's a map has, they are two layers (a white halo under a dark
+    line), colour and width per feature: each further layer costs its own setup before the first frame in
+    software WebGL."""
     geo = maps.Geometry.from_shapes([("WK1", "Noord", _square(4.9, 52.4)), ("WK2", "Zuid", _square(4.9, 52.3))])
     table = pd.DataFrame({"area_code": ["WK1", "WK2"], "value": [None, 4.0], "status": ["suppressed", "published"],
                           "reference": [5.0] * 2, "deviation": [None, -20.0], "sig_label": ["", "n.v.t."]})
     outline = maps.Geometry.from_shapes([("GM1", "Gemeente", _square(4.9, 52.3, 0.2))])
     deck, _ = maps.choropleth(table, geo, outline, unit="", decimals=1, ref_label="Nederland", highlight=geo.only("WK2"))
-    assert [layer.id for layer in deck.layers] == ["waarden", "lijnen", "namen"]
-    lines = deck.layers[1]
-    assert lines.get_line_color == "@@=properties.c" and lines.get_line_width == "@@=properties.w"  # per feature
-    features = lines.data["features"]
-    halo, dark, marks = features[:2], features[2:4], features[4:]
-    assert len(marks) == 1 and marks[0]["geometry"]["type"] == "MultiLineString"  # the x of WK1, in white
+    assert [layer.id for layer in deck.layers] == ["waarden", "halo", "lijnen", "namen"]
+    halo, dark = (deck.layers[i].data["features"] for i in (1, 2))
+    assert len(dark) == 2 and len(halo) == 3  # outline and selection; in the halo also the x of WK1
     for h, d in zip(halo, dark):
         assert h["geometry"] == d["geometry"] and h["properties"]["w"] == d["properties"]["w"] + 2 * maps.HALO_WIDTH
-        assert tuple(h["properties"]["c"]) == maps.HALO_COLOR
     assert {tuple(d["properties"]["c"]) for d in dark} == {maps.OUTLINE_COLOR, (20, 20, 160)}
+    assert {tuple(h["properties"]["c"]) for h in halo} == {maps.HALO_COLOR}
+    # colour per feature in both layers: a constant colour in one of them costs it its own WebGL pipeline
+    assert all(deck.layers[i].get_line_color == "@@=properties.c" for i in (1, 2))
     payload = json.loads(deck.to_json())
-    assert all(isinstance(f["geometry"], dict) for f in payload["layers"][1]["data"]["features"])
+    assert all(isinstance(f["geometry"], dict) for layer in payload["layers"][1:3] for f in layer["data"]["features"])
