@@ -3,6 +3,7 @@
 # consumer reads. Referencing them here marks them as used.
 pytest_collection_modifyitems  # noqa
 pytest_configure  # noqa
+pytest_unconfigure  # noqa
 pytestmark  # noqa
 _zoo_db  # noqa: autouse fixtures
 _fresh_caches  # noqa: autouse fixture

@@ -2,8 +2,11 @@
 import contextlib
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,28 +17,63 @@ from zoo_core import settings
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Under pytest-xdist the controller starts the build of the test release before its workers start, in a
+# directory it names in this variable; the workers wait on its lock and take the file (or build it themselves
+# if that build failed, so that its output shows in the failing test).
+SHARED_RELEASE_DIR = "TEST_SHARED_RELEASE_DIR"
+
+
+def pytest_configure(config):
+    if (config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
+            and not settings.TEST_DB.get()):
+        folder = Path(tempfile.mkdtemp(prefix="zoo-test-release-"))
+        os.environ[SHARED_RELEASE_DIR] = str(folder)  # the workers, started later, inherit it
+        lock = open(folder / "release.lock", "w")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        (folder / "release").mkdir()
+        with open(folder / "build.log", "w") as log:
+            config._zoo_build = subprocess.Popen(_build_command(folder / "release"), cwd=REPO, stdout=log,
+                                                 stderr=subprocess.STDOUT)
+        threading.Thread(target=_unlock_when_done, args=(config._zoo_build, lock), daemon=True).start()
+
+
+def _unlock_when_done(build: subprocess.Popen, lock) -> None:
+    build.wait()
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "_zoo_build", None)
+    if build is not None:
+        if build.poll() is None:  # the session was stopped during the build
+            build.kill()
+        shutil.rmtree(os.environ.pop(SHARED_RELEASE_DIR), ignore_errors=True)
+
+
+def _build_command(folder: Path) -> list[str]:
+    # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
+    return [sys.executable, "-m", "zoo_core", "build", "--out", str(folder / "release.duckdb"), "--seed", "20241",
+            "--base", str(folder / "confidential" / "base.duckdb")]
+
+
 @pytest.fixture(scope="session")
 def release_db(tmp_path_factory) -> Path:
     """Path to a release DuckDB file for tests.
 
     ZOO_TEST_DB lets a developer reuse an existing build (fast loop); otherwise
-    build the demo release once per session so CI needs nothing pre-built. Under
-    pytest-xdist the workers share one build: the first builds, the others wait on a lock.
+    build the demo release once per session so CI needs nothing pre-built (under
+    pytest-xdist once for all workers, see pytest_configure).
     """
     if settings.TEST_DB.get():
         return Path(settings.TEST_DB.get()).resolve()
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the session's directory, above each worker's own
-    folder = root / "release"
-    out = folder / "release.duckdb"
+    root = Path(os.environ.get(SHARED_RELEASE_DIR) or tmp_path_factory.getbasetemp())
+    out = root / "release" / "release.duckdb"
     with _exclusive(root / "release.lock"):
-        if out.exists():  # another worker built it
+        if out.exists():  # built by the controller or another worker
             return out
-        folder.mkdir(exist_ok=True)
-        # A fixed seed keeps failures reproducible; the base goes to the build side (base_db), not next to it.
-        cmd = [sys.executable, "-m", "zoo_core", "build", "--out", str(out), "--seed", "20241",
-               "--base", str(folder / "confidential" / "base.duckdb")]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cmd = _build_command(out.parent)
         rc = subprocess.run(cmd, cwd=REPO, timeout=600).returncode
     if rc != 0:  # its stderr is shown under "Captured stderr setup"
         pytest.fail(f"release build failed (exit {rc}): {' '.join(cmd)}", pytrace=False)
@@ -135,7 +173,7 @@ def own_release(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(items):
-    """Test files that do not need the test release first: under pytest-xdist (scripts/test -n 2) one worker
-    builds it (~50 s) while the other waits on its lock, and this way the other runs these files meanwhile."""
+    """Test files that do not need the test release first: under pytest-xdist (scripts/test -n 2) the workers
+    run them while the controller builds it (~50 s), instead of waiting for it."""
     needs = {item.path for item in items if "release_db" in item.fixturenames}
     items.sort(key=lambda item: item.path in needs)  # stable: the order within each group stays
