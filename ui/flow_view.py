@@ -34,8 +34,9 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> 
                          height=_height(len(fv.incoming)))
         _arc_map(theme, v, gemeente, gemeente_name, fv)
         st.caption(f"{flow.definition} Per woongemeente staan de eigen gemeente, de buurgemeenten en de vier grote "
-                   "steden apart; alle andere pleeggemeenten samen als 'overige gemeenten'. x = geheim "
-                   f"(onderdrukt). Bron: {flow.source}.")
+                   "steden apart, alle andere pleeggemeenten samen als 'overige gemeenten'; per pleeggemeente de "
+                   "woongemeenten die haar zo noemen, en de rest samen. Totaal: alle verdachten die in de gemeente "
+                   f"wonen (links) of er het delict pleegden (rechts). x = geheim (onderdrukt). Bron: {flow.source}.")
 
 
 def map_key(theme: str) -> str:

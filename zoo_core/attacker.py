@@ -144,7 +144,8 @@ class Attacker:
         """The woon x pleeggemeente table of a flow family as the attacker has it: the build's own table
         (build.flow_cross) over the true flows, its margins the attacker's linked area tables (drugsverdachten
         elders under drugsverdachten), the listed cells from the release's neighbours, hidden as the release
-        shows it. Returns (table, hidden, primary, own), `own` marking the flow cells."""
+        shows it, and the latent far flows hidden. Returns (table, hidden, primary, own), `own` marking the
+        published flow cells."""
         from .build import flow_cross  # the build's table, so attacker and build model the same relations
 
         flow = catalogue.flow_table(family)
@@ -162,8 +163,10 @@ class Attacker:
                                      [family, year]).df().set_index(["area_code", "sbi"])["primary"]
         flow_hidden = (shown.reindex(keys) == "suppressed").to_numpy()
         flow_primary = patterns.reindex(keys).fillna(False).to_numpy(bool)
-        own = np.arange(len(table)) >= 2 * n
-        return (table, np.concatenate([m_hidden, flow_hidden]), np.concatenate([m_primary, flow_primary]), own)
+        latent = table.latent[2 * n + len(keys):]  # the far flows: never published, never judged
+        own = (np.arange(len(table)) >= 2 * n) & ~table.latent
+        return (table, np.concatenate([m_hidden, flow_hidden, latent]),
+                np.concatenate([m_primary, flow_primary, np.zeros(len(latent), bool)]), own)
 
     def audit_table(self, family: str, year: int, sbi: str) -> TableAudit:
         started = time.perf_counter()

@@ -202,16 +202,25 @@ def flow_cell_table(family: str, year: int, parent: dict) -> tuple[CellTable, pd
 def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, levels: np.ndarray,
                neighbours: pd.DataFrame, margins: CellTable) -> tuple[CellTable, pd.DataFrame, int]:
     """The woon x pleeggemeente table of one year, stacked after its margins as one table, so one audit
-    sees all an attacker can combine: first `margins`, the area tables of the row totals (drugsverdachten)
-    and of those with a delict elsewhere, linked (2n cells, every area and relation); then per
-    woongemeente g one cell per listed pleeggemeente (g itself, its bordering gemeenten and the flow's
-    `always_to`, zero or not: which cells exist is public) and one cell for all other pleeggemeenten.
-    Relations per g: total = own gemeente + elsewhere; elsewhere = its other cells.
-    No column totals: with them every flow is tied to every other (342 x 342 cells, one component) and the
-    audit of one year did not finish in minutes; see the README. The build and the attacker
-    (zoo_core.attacker) both use this table, so they model the same relations.
-    `base` indexed by (measure, year, sbi). Returns (table, the rows woon, pleeg of the flow cells, which
-    start at index 2n; n)."""
+    sees all an attacker can combine. Cells, in this order:
+    - `margins`: the area tables of the row totals (drugsverdachten) and of those with a delict elsewhere,
+      linked (2n cells, every area and relation);
+    - per woongemeente g one cell per listed pleeggemeente (g itself, its bordering gemeenten and the flow's
+      `always_to`, zero or not: which cells exist is public) and one cell (g, OTHER) for all other
+      pleeggemeenten of the row;
+    - per pleeggemeente p its column total (ALL, p) and one cell (OTHER, p) for the residents of every
+      gemeente whose row does not list p; and the grand total (ALL, ALL);
+    - latent cells (never published, CellTable.latent): the far flows behind the OTHER cells. They carry
+      what an attacker knows of how row and column OTHER cells fit together (nonnegative flows, each row's
+      and each column's sum). The model gives them only the true far flows' support, plus a few pairs per
+      row and column: an attacker who knew that much more is at least as strong as a real one, so an
+      interval it leaves wide enough is wide enough.
+    Relations: per row total = own gemeente + elsewhere, elsewhere = its other cells; per column total =
+    its listed cells + (OTHER, p); grand total = the column totals = the row totals of the gemeenten;
+    (g, OTHER) and (OTHER, p) = their latent cells.
+    The build and the attacker (zoo_core.attacker) both use this table, so they model the same relations.
+    `base` indexed by (measure, year, sbi). Returns (table, woon and pleeg of the flow cells from index 2n
+    on (the latent cells after them are not listed), n)."""
     flow = catalogue.flow_table(family)
     n = len(codes)
     position = pd.Series(np.arange(n), index=codes)
@@ -224,23 +233,90 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
     listed = listed[listed["woon"].isin(gem) & (listed["pleeg"].isin(gem) | (listed["pleeg"] == flow.OTHER))]
     listed = listed.drop_duplicates().sort_values(["woon", "pleeg"], kind="stable").reset_index(drop=True)
     flows = base.loc[(family, year)].reset_index().rename(columns={"area_code": "woon", "sbi": "pleeg"})
+    flows = flows[flows["woon"].isin(gem) & flows["pleeg"].isin(gem)]
     is_listed = pd.MultiIndex.from_frame(flows[["woon", "pleeg"]]).isin(pd.MultiIndex.from_frame(listed))
-    flows["pleeg"] = np.where(is_listed, flows["pleeg"], flow.OTHER)
-    summed = flows.groupby(["woon", "pleeg"])["value"].sum()
-    value = summed.reindex(pd.MultiIndex.from_frame(listed), fill_value=0.0).to_numpy(np.float64)
+    far = flows[~is_listed & (flows["value"] > 0)].groupby(["woon", "pleeg"], as_index=False)["value"].sum()
+    value = (flows[is_listed].groupby(["woon", "pleeg"])["value"].sum()
+             .reindex(pd.MultiIndex.from_frame(listed), fill_value=0.0).to_numpy(np.float64, copy=True))
+    value[(listed["pleeg"] == flow.OTHER).to_numpy()] = (
+        far.groupby("woon")["value"].sum().reindex(gem, fill_value=0.0).to_numpy())
+    columns = pd.DataFrame({"woon": np.concatenate([np.full(len(gem), flow.ALL, dtype=object),
+                                                   np.full(len(gem), flow.OTHER, dtype=object), [flow.ALL]]),
+                            "pleeg": np.concatenate([gem, gem, [flow.ALL]])})
+    far_in = far.groupby("pleeg")["value"].sum().reindex(gem, fill_value=0.0).to_numpy()
+    into = pd.Series(value, index=pd.MultiIndex.from_frame(listed))
+    col_total = (into[listed["pleeg"].to_numpy() != flow.OTHER].groupby(level="pleeg").sum()
+                 .reindex(gem, fill_value=0.0).to_numpy() + far_in)
+    column_value = np.concatenate([col_total, far_in, [col_total.sum()]])
+    support, reachable = _latent_support(far, listed, gem, flow)
+    latent_value = (far.set_index(["woon", "pleeg"])["value"]
+                    .reindex(pd.MultiIndex.from_frame(support), fill_value=0.0).to_numpy(np.float64))
+
     cell = 2 * n + np.arange(len(listed))
+    col_cell = cell[-1] + 1 + np.arange(len(gem))
+    other_in_cell = col_cell + len(gem)
+    grand_cell = int(other_in_cell[-1] + 1)
+    latent_cell = grand_cell + 1 + np.arange(len(support))
     woon = position.loc[listed["woon"]].to_numpy()
     own = (listed["woon"] == listed["pleeg"]).to_numpy()
+    other_out = (listed["pleeg"] == flow.OTHER).to_numpy()
     relations = list(margins.relations)
     relations += [(int(g), np.array([c, n + g])) for g, c in zip(woon[own], cell[own])]
     for g, cells in zip(*_groups(woon[~own], cell[~own])):
         relations.append((n + int(g), cells))
-    table = CellTable(keys=margins.keys + [f"{w}>{p}" for w, p in zip(listed["woon"], listed["pleeg"])],
-                      values=np.concatenate([margins.values, value]),
-                      n_units=np.concatenate([margins.n_units, value.astype(np.int64)]), top1=None, top2=None,
+    gem_index = pd.Series(np.arange(len(gem)), index=gem)
+    into_column = gem_index.loc[listed["pleeg"][~other_out]].to_numpy()
+    for j, cells in zip(*_groups(into_column, cell[~other_out])):
+        relations.append((int(col_cell[j]), np.append(cells, other_in_cell[j])))
+    relations.append((grand_cell, col_cell))
+    relations.append((grand_cell, position.loc[gem].to_numpy()))  # the row totals of the gemeenten
+    row_of_other = pd.Series(cell[other_out], index=listed["woon"][other_out].to_numpy())
+    for g, cells in zip(*_groups(row_of_other.loc[support["woon"]].to_numpy(), latent_cell)):
+        relations.append((int(g), cells))
+    for j, cells in zip(*_groups(gem_index.loc[support["pleeg"]].to_numpy(), latent_cell)):
+        relations.append((int(other_in_cell[j]), cells))
+    # (OTHER, p) is publicly 0 where every row lists p (the big cities): it has no latent cells.
+    upper = np.full(len(listed) + len(columns) + len(support), np.inf)
+    upper[len(listed) + len(gem) + np.flatnonzero(~np.isin(gem, reachable))] = 0.0
+    flow_values = np.concatenate([value, column_value, latent_value])
+    keys = ([f"{w}>{p}" for w, p in zip(listed["woon"], listed["pleeg"])]
+            + [f"{w}>{p}" for w, p in zip(columns["woon"], columns["pleeg"])]
+            + [f"latent:{w}>{p}" for w, p in zip(support["woon"], support["pleeg"])])
+    table = CellTable(keys=margins.keys + keys, values=np.concatenate([margins.values, flow_values]),
+                      n_units=np.concatenate([margins.n_units, flow_values.astype(np.int64)]), top1=None, top2=None,
                       relations=relations, measure="count", rules=margins.rules,
-                      upper=np.concatenate([margins.upper, np.full(len(listed), np.inf)]), links=margins.links)
-    return table, listed, n
+                      upper=np.concatenate([margins.upper, upper]), links=margins.links,
+                      latent=np.arange(2 * n + len(flow_values)) >= latent_cell[0] if len(support) else None)
+    return table, pd.concat([listed, columns], ignore_index=True), n
+
+
+LATENT_EXTRA = 3  # pairs per row and per column added to the far flows' support (see flow_cross)
+
+
+def _latent_support(far: pd.DataFrame, listed: pd.DataFrame, gem: np.ndarray, flow) -> tuple[pd.DataFrame, np.ndarray]:
+    """The pairs (woon, pleeg) the latent far flows may use: every true nonzero far flow, and per row and
+    per column LATENT_EXTRA far pairs with the gemeenten of the largest far flows on the other side, so
+    that the model's narrowness ties no OTHER cell to one or two partners. Also returns the gemeenten
+    that some row does not list (only they can receive far flows)."""
+    named = listed[listed["pleeg"] != flow.OTHER]
+    listed_by = named.groupby("pleeg").size()
+    reachable = gem[~np.isin(gem, listed_by.index[listed_by == len(gem)])]
+    listed_pairs = pd.MultiIndex.from_frame(named[["woon", "pleeg"]])
+
+    def far_only(pairs: pd.DataFrame) -> pd.DataFrame:
+        return pairs[~pd.MultiIndex.from_frame(pairs).isin(listed_pairs)]
+
+    def largest(side: str, among: np.ndarray) -> np.ndarray:
+        totals = far.groupby(side)["value"].sum().reindex(among, fill_value=0.0)
+        return totals.sort_values(ascending=False, kind="stable").index[:4 * LATENT_EXTRA].to_numpy()
+
+    hubs_in, hubs_out = largest("pleeg", reachable), largest("woon", gem)
+    per_row = far_only(pd.DataFrame({"woon": np.repeat(gem, len(hubs_in)), "pleeg": np.tile(hubs_in, len(gem))}))
+    per_column = far_only(pd.DataFrame({"woon": np.tile(hubs_out, len(reachable)),
+                                        "pleeg": np.repeat(reachable, len(hubs_out))}))
+    support = pd.concat([far[["woon", "pleeg"]], per_row.groupby("woon").head(LATENT_EXTRA),
+                         per_column.groupby("pleeg").head(LATENT_EXTRA)]).drop_duplicates()
+    return support.sort_values(["woon", "pleeg"], kind="stable").reset_index(drop=True), reachable
 
 
 def _groups(keys: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -263,23 +339,32 @@ def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
     for year in catalogue.BASE_MEASURES[family].years:
         started = time.perf_counter()
         table, keys, n = flow_cell_table(family, year, parent)
-        frozen = np.arange(len(table)) < 2 * n
+        shown = slice(2 * n, 2 * n + len(keys))  # the flow cells a release has; the latent ones follow
+        frozen = (np.arange(len(table)) < 2 * n) | table.latent
+        # A row's own-gemeente cell is total - elsewhere: public where both margins are, so hiding it
+        # would protect nothing (and the audit would find it exact).
+        own = np.flatnonzero(((keys["woon"] == keys["pleeg"]) & (keys["woon"] != flow.ALL)).to_numpy())
+        row = pd.Series(np.arange(n), index=_SHARED["codes"]).loc[keys["woon"].to_numpy()[own]].to_numpy()
+        margins_hidden = np.concatenate([grand["finals"][year], parent["finals"][year]])
+        frozen[2 * n + own[~margins_hidden[row] & ~margins_hidden[n + row]]] = True
         hidden_already = np.concatenate([grand["finals"][year], parent["finals"][year], np.zeros(len(table) - 2 * n, bool)])
-        primary = primary_suppression(table).mask
+        hidden_already |= table.latent
+        primary = primary_suppression(table).mask & ~table.latent
         primary[:2 * n] = np.concatenate([grand["primaries"][year], parent["primaries"][year]])
-        key_list = table.keys[2 * n:]
-        preferred = np.concatenate([np.zeros(2 * n, bool), [k in previous for k in key_list]])
+        key_list = table.keys[shown]
+        preferred = np.zeros(len(table), bool)
+        preferred[shown] = [k in previous for k in key_list]
         result = protect(table, primary, preferred=preferred, frozen=frozen, hidden_already=hidden_already)
-        hidden = result.suppressed[2 * n:]
+        hidden = result.suppressed[shown]
         previous = {k for k, h in zip(key_list, hidden) if h}
         finals[year] = hidden
-        values = table.values[2 * n:]
+        values = table.values[shown]
         cells.append(pd.DataFrame({"indicator": flow.code, "year": year, "area_code": keys["woon"], "sbi": keys["pleeg"],
                                    "value": np.where(hidden, np.nan, values),
                                    "status": np.where(hidden, "suppressed", "published")}))
         out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": keys["pleeg"], "area_code": keys["woon"],
-                                          "suppressed": hidden, "primary": primary[2 * n:]}))
-        n_primary = int(primary[2 * n:].sum())
+                                          "suppressed": hidden, "primary": primary[shown]}))
+        n_primary = int(primary[shown].sum())
         reports.append(FamilyReport(family, year, sbi, len(keys), n_primary, int(hidden.sum()) - n_primary, 0,
                                     time.perf_counter() - started))
     return family, sbi, {"family": family, "finals": finals, "primaries": {}}, cells, out_patterns, reports

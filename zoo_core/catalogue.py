@@ -438,8 +438,9 @@ class FlowTable:
 
     Row g: the residents of g counted in `total` (a published count indicator), split into those who
     committed the offence in g itself and those counted in `elsewhere` (the numerator family of a
-    published percentage), who are spread over the other gemeenten. No column totals (see
-    build.flow_cell_table). Release table `flows`."""
+    published percentage), who are spread over the other gemeenten. Column p: its total (everyone with
+    the offence in p), the listed flows into p and one cell for the residents of every gemeente whose
+    row does not list p (see build.flow_cross). Release table `flows`."""
     code: str
     theme: str
     name: str            # Dutch
@@ -455,7 +456,8 @@ class FlowTable:
     source: str = DEMO_SOURCE
     demo: bool = True
 
-    OTHER = "overig"
+    OTHER = "overig"  # as pleeg_code: a row's other pleeggemeenten; as woon_code: a column's other woongemeenten
+    ALL = "totaal"    # as woon_code: a pleeggemeente's column total; woon and pleeg ALL: all flows
 
     @property
     def total_family(self) -> str:

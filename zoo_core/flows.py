@@ -18,13 +18,16 @@ COLUMNS = ["code", "naam", "waarde", "status"]
 
 @dataclass(frozen=True)
 class FlowView:
-    outgoing: pd.DataFrame   # COLUMNS: where residents of the gemeente committed the offence (own gemeente first)
-    incoming: pd.DataFrame   # COLUMNS: where those with an offence in the gemeente live (not the gemeente itself)
+    # COLUMNS, each ending with the row "Totaal" (code FlowTable.ALL):
+    outgoing: pd.DataFrame   # where residents of the gemeente committed the offence (own gemeente first)
+    incoming: pd.DataFrame   # where those with an offence in the gemeente live (not the gemeente itself)
     elsewhere: tuple[float | None, str]  # the published share elsewhere (%) and its status
 
 
 def view(rel, flow: catalogue.FlowTable, gemeente: str, year: int, names: dict[str, str]) -> FlowView:
-    """`names`: gemeente code -> name. Rows sorted by published value (largest first), then the x rows."""
+    """`names`: gemeente code -> name. Rows sorted by published value (largest first), then the x rows,
+    then "overige gemeenten", then the total: of the row, the published count of drugsverdachten living
+    in the gemeente; of the column, the published column total (everyone with the offence there)."""
     cells = rel.flows(flow.code, gemeente, year)
 
     def frame(rows: pd.DataFrame, code_column: str) -> pd.DataFrame:
@@ -36,17 +39,30 @@ def view(rel, flow: catalogue.FlowTable, gemeente: str, year: int, names: dict[s
         order = order.sort_values(["_other", "_hidden", "_v", "naam"], kind="stable")
         return order[COLUMNS].reset_index(drop=True)
 
+    def total(value: float | None, status: str) -> pd.DataFrame:
+        return pd.DataFrame({"code": [flow.ALL], "naam": ["Totaal"], "waarde": [value], "status": [status]})
+
     out = cells[cells["woon_code"] == gemeente]
     own, others = out[out["pleeg_code"] == gemeente], out[out["pleeg_code"] != gemeente]
     outgoing = pd.concat([frame(own, "pleeg_code"), frame(others, "pleeg_code")], ignore_index=True)
     if len(outgoing):
         outgoing.loc[0, "naam"] = f"{names.get(gemeente, gemeente)} (eigen gemeente)"
-    incoming = frame(cells[(cells["pleeg_code"] == gemeente) & (cells["woon_code"] != gemeente)], "woon_code")
-    share = rel.cells_for_areas(flow.elsewhere, [gemeente], year=year)
-    elsewhere = (None, statuses.MISSING) if share.empty else (
-        float(share["value"].iloc[0]) if share["status"].iloc[0] == statuses.PUBLISHED else None,
-        str(share["status"].iloc[0]))
-    return FlowView(outgoing, incoming, elsewhere)
+        outgoing = pd.concat([outgoing, total(*_cell(rel.cells_for_areas(flow.total, [gemeente], year=year)))],
+                             ignore_index=True)
+    into = cells[cells["pleeg_code"] == gemeente]
+    incoming = frame(into[~into["woon_code"].isin([gemeente, flow.ALL])], "woon_code")
+    column_total = into[into["woon_code"] == flow.ALL]
+    if len(column_total):
+        incoming = pd.concat([incoming, total(*_cell(column_total))], ignore_index=True)
+    return FlowView(outgoing, incoming, _cell(rel.cells_for_areas(flow.elsewhere, [gemeente], year=year)))
+
+
+def _cell(frame: pd.DataFrame) -> tuple[float | None, str]:
+    """(value, status) of a one-cell frame as the release has it; missing when there is no cell."""
+    if frame.empty:
+        return None, statuses.MISSING
+    status = str(frame["status"].iloc[0])
+    return (float(frame["value"].iloc[0]) if status == statuses.PUBLISHED else None), status
 
 
 def as_table(frame: pd.DataFrame, place_label: str) -> pd.DataFrame:

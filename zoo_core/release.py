@@ -98,7 +98,8 @@ FLOW_COLUMNS = ["flow", "year", "woon_code", "pleeg_code", "value", "status"]
 def write_release(target: Path, *, areas, cells, shapes, neighbours, info: dict, reports: pd.DataFrame,
                   flows: pd.DataFrame | None = None) -> None:
     """`flows`: the published origin x destination tables (catalogue.FLOWS), FLOW_COLUMNS; pleeg_code
-    FlowTable.OTHER holds a row's other pleeggemeenten together."""
+    FlowTable.OTHER holds a row's other pleeggemeenten together, woon_code OTHER a column's other
+    woongemeenten, woon_code FlowTable.ALL a column's total (pleeg_code ALL too: all flows)."""
     cells = cells[["indicator", "year", "area_code", "sbi", "value", "status"]].copy()
     cells["year"] = cells["year"].astype("int32")
     flows = pd.DataFrame(columns=FLOW_COLUMNS) if flows is None else flows[FLOW_COLUMNS].copy()

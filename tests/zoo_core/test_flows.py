@@ -34,15 +34,51 @@ def margins(release_db) -> pd.DataFrame:
     return out
 
 
+def _rows(published: pd.DataFrame) -> pd.DataFrame:
+    """The cells of the woongemeenten' rows (not the column totals and column rests)."""
+    return published[~published["woon_code"].isin([FLOW.ALL, FLOW.OTHER])]
+
+
 def test_every_row_lists_own_gemeente_neighbours_big_cities_and_the_rest(published):
-    """Which cells a row has is public, never a hint that a flow is not 0."""
-    gem = set(published["woon_code"]) - {geography.LAND_CODE}
-    assert len(gem) == 342
+    """Which cells a row has is public, never a hint that a flow is not 0; so is which cells a column has."""
+    gem = set(_rows(published)["woon_code"])
+    assert len(gem) == 342 and all(g.startswith("GM") for g in gem)
     neighbours = geography.gemeente_neighbours().groupby("gemeente_code")["neighbour_code"].apply(set)
-    rows = published[published["year"] == YEAR].groupby("woon_code")["pleeg_code"].apply(set)
+    year = published[published["year"] == YEAR]
+    rows = _rows(year).groupby("woon_code")["pleeg_code"].apply(set)
     for g in gem:
         expected = {g, FLOW.OTHER} | set(FLOW.always_to) | neighbours.get(g, set())
         assert rows[g] == expected, g
+    for marker in (FLOW.ALL, FLOW.OTHER):
+        assert set(year.loc[year["woon_code"] == marker, "pleeg_code"]) - {FLOW.ALL} == gem, marker
+    assert len(year[(year["woon_code"] == FLOW.ALL) & (year["pleeg_code"] == FLOW.ALL)]) == 1
+
+
+def test_published_columns_add_up(published, margins, release_db):
+    """Column p: its total = the flows of the rows that list p + the rest (OTHER, p); the column totals add
+    up to all flows, which the rows' published totals add up to as well. The big cities are in every
+    row, so their rest is a published 0."""
+    checked = 0
+    for year, cells in published.groupby("year"):
+        value = cells.set_index(["woon_code", "pleeg_code"])["value"]
+        status = cells.set_index(["woon_code", "pleeg_code"])["status"]
+        grand = value[(FLOW.ALL, FLOW.ALL)]
+        assert status[(FLOW.ALL, FLOW.ALL)] == statuses.PUBLISHED
+        land = Release(release_db).cells_for_areas(FLOW.total, [geography.LAND_CODE], year=int(year))
+        assert grand == land["value"].iloc[0] >= margins.xs(year, level="year")["total"].sum()  # some are x
+        totals = cells[(cells["woon_code"] == FLOW.ALL) & (cells["pleeg_code"] != FLOW.ALL)]
+        if (totals["status"] == statuses.PUBLISHED).all():
+            assert totals["value"].sum() == grand
+        for city in FLOW.always_to:
+            assert status[(FLOW.OTHER, city)] == statuses.PUBLISHED and value[(FLOW.OTHER, city)] == 0
+        for p, column in cells[cells["woon_code"] != FLOW.ALL].groupby("pleeg_code"):
+            if p in (FLOW.OTHER, FLOW.ALL) or status[(FLOW.ALL, p)] != statuses.PUBLISHED:
+                continue
+            assert column["value"].sum() <= value[(FLOW.ALL, p)], (year, p)
+            if (column["status"] == statuses.PUBLISHED).all():
+                assert column["value"].sum() == value[(FLOW.ALL, p)], (year, p)
+                checked += 1
+    assert checked > 20
 
 
 def test_no_suppressed_flow_has_a_value(published):
@@ -54,7 +90,7 @@ def test_no_suppressed_flow_has_a_value(published):
 
 def test_published_rows_add_up_to_their_published_margins(published, margins):
     checked = 0
-    for (g, year), row in published[published["woon_code"] != geography.LAND_CODE].groupby(["woon_code", "year"]):
+    for (g, year), row in _rows(published).groupby(["woon_code", "year"]):
         m = margins.loc[(g, year)]
         if m["total_status"] == statuses.PUBLISHED:
             assert row["value"].sum() <= m["total"], (g, year)
@@ -78,7 +114,7 @@ def test_an_attacker_with_the_published_rows_cannot_narrow_a_secret_flow(publish
                         [FLOW.family]).df()
     con.close()
     attacked = 0
-    for (g, year), row in published[published["woon_code"] != geography.LAND_CODE].groupby(["woon_code", "year"]):
+    for (g, year), row in _rows(published).groupby(["woon_code", "year"]):
         hidden = row[row["status"] != statuses.PUBLISHED]
         if hidden.empty:
             continue
@@ -106,7 +142,10 @@ def test_view_lists_own_gemeente_first_and_secret_flows_as_x(release_db):
     shown = flows.as_table(fv.outgoing, "Pleeggemeente")
     secret = fv.outgoing["status"] == statuses.SUPPRESSED
     assert (shown.loc[secret, "Verdachten"] == "x").all()
-    published = fv.outgoing.loc[~secret & (fv.outgoing["code"] != FLOW.OTHER), "waarde"].iloc[1:]
+    published = fv.outgoing.loc[~secret & ~fv.outgoing["code"].isin([FLOW.OTHER, FLOW.ALL]), "waarde"].iloc[1:]
     assert list(published) == sorted(published, reverse=True)
     assert "GM0599" not in set(fv.incoming["code"]) and len(fv.incoming) > 300  # Rotterdam is in every row
+    for table in (fv.outgoing, fv.incoming):
+        assert list(table["code"].iloc[-2:]) == [FLOW.OTHER, FLOW.ALL] and table["naam"].iloc[-1] == "Totaal"
+    assert fv.incoming["waarde"].iloc[-2] == 0  # every row lists Rotterdam: no resident of another one is "overig"
     assert fv.elsewhere[1] == statuses.PUBLISHED and 0 < fv.elsewhere[0] < 100

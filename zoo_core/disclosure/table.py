@@ -27,6 +27,10 @@ class CellTable:
     # ... and pairs (small, big): values[small] <= values[big], for linked tables such as
     # "drugsverdachten elders" <= "drugsverdachten" stacked into one table.
     links: list[tuple[int, int]] = field(default_factory=list)
+    # Cells that are never published: unknowns of the model that carry what an attacker knows about
+    # the cells around them (e.g. the far flows behind a row's "overige gemeenten" and a column's
+    # "overige woongemeenten", see build.flow_cross). Always hidden, never checked by the audit.
+    latent: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.values = np.asarray(self.values, dtype=np.float64)
@@ -48,6 +52,9 @@ class CellTable:
             raise ValueError("upper must have one entry per key")
         if np.any(self.values > self.upper + 1e-9):
             raise ValueError(f"a value exceeds its public upper bound: {self.keys[int(np.argmax(self.values - self.upper))]}")
+        self.latent = np.zeros(n, dtype=bool) if self.latent is None else np.asarray(self.latent, dtype=bool)
+        if self.latent.shape != (n,):
+            raise ValueError("latent must have one entry per key")
         self.links = [(int(small), int(big)) for small, big in self.links]
         if any(self.values[small] > self.values[big] + 1e-9 for small, big in self.links):
             raise ValueError("a linked cell exceeds the cell that bounds it")

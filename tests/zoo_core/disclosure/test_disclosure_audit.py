@@ -107,3 +107,46 @@ def test_repair_hides_a_cell_of_a_pinning_relation_before_a_cheaper_neighbour():
     assert _repair_cell(failure, hidden, rank, cells, _relations_per_cell(len(keys), cells)) == keys.index("RX")
     unpinned = AuditFailure(1, "PVa", 23.0, 23.0, 0.0, "exact af te leiden")
     assert _repair_cell(unpinned, hidden, rank, cells, _relations_per_cell(len(keys), cells)) == keys.index("NL")
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_an_audit_seeded_by_one_of_fewer_hidden_cells_finds_the_failures_of_a_fresh_exact_audit(seed):
+    """Repair only hides more cells, so every table feasible in the last round is feasible in the next:
+    its intervals may seed the next round's witnesses (which then skips LPs), never change a verdict."""
+    rng = np.random.default_rng(seed)
+    table = random_hierarchy(rng)
+    before = rng.random(len(table)) < 0.4
+    after = before | (rng.random(len(table)) < 0.3)
+    primary = before & (rng.random(len(table)) < 0.7)
+    seeded = audit_components(table, after, primary=primary, exact=False,
+                              previous=audit_components(table, before, primary=primary, exact=False))
+    exact = audit_components(table, after, primary=primary, exact=True)
+    assert [(f.index, f.reason) for f in seeded.failures] == [(f.index, f.reason) for f in exact.failures]
+    tolerance = 1e-6 * np.maximum(1.0, table.values[after])
+    assert np.all(seeded.lower[after] >= exact.lower[after] - tolerance)
+    assert np.all(seeded.upper[after] <= exact.upper[after] + tolerance)
+
+
+def test_a_latent_cell_carries_what_an_attacker_knows_and_is_never_judged_itself():
+    """Row rest R and column rest C are both the one far flow F behind them (R = F, C = F): with C
+    published as 3, the hidden R is 3 as well (and so S = T - R). F is never published, so its being
+    exact is no finding."""
+    keys = ["R", "C", "F", "T", "S"]
+    values = np.array([3.0, 3.0, 3.0, 10.0, 7.0])
+    relations = [(0, np.array([2])), (1, np.array([2])), (3, np.array([0, 4]))]
+    hidden = np.array([True, False, True, False, True])
+    primary = np.array([True, False, False, False, False])
+    latent = np.array([False, False, True, False, False])
+    for exact in (True, False):
+        result = audit_components(CellTable(keys, values, values.astype(np.int64), None, None, relations, "count",
+                                            PERSONS, latent=latent), hidden, primary=primary, exact=exact)
+        assert [f.key for f in result.failures] == ["R", "S"]
+        assert (result.lower[0], result.upper[0]) == (3.0, 3.0)
+    without_far_flow = audit_components(CellTable(["R", "T", "S"], values[[0, 3, 4]], values[[0, 3, 4]].astype(np.int64),
+                                                  None, None, [(1, np.array([0, 2]))], "count", PERSONS),
+                                        np.array([True, False, True]), primary=np.array([True, False, False]))
+    assert without_far_flow.ok  # R could be anything in [0, 10]
+    with pytest.raises(ValueError, match="latent"):
+        CellTable(keys, values, values.astype(np.int64), None, None, relations, "count", PERSONS, latent=[True])
