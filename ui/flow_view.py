@@ -25,11 +25,11 @@ def render(theme: str, v: str, year: int, gemeente: str, gemeente_name: str) -> 
             st.caption("DEMO-cijfers: gegenereerd, niet echt.")
         left, right = st.columns(2)
         with left:
-            st.markdown(f"**Waar inwoners van {gemeente_name} het delict pleegden**")
+            st.markdown(f"**Waar inwoners van {gemeente_name} het delict pleegden**{_total(fv.outgoing, flow)}")
             st.dataframe(flows.as_table(fv.outgoing, "Pleeggemeente"), hide_index=True, width="stretch",
                          height=_height(len(fv.outgoing)))
         with right:
-            st.markdown(f"**Waar verdachten met een delict in {gemeente_name} wonen**")
+            st.markdown(f"**Waar verdachten met een delict in {gemeente_name} wonen**{_total(fv.incoming, flow)}")
             st.dataframe(flows.as_table(fv.incoming, "Woongemeente"), hide_index=True, width="stretch",
                          height=_height(len(fv.incoming)))
         _arc_map(theme, v, gemeente, gemeente_name, fv)
@@ -58,6 +58,12 @@ def _arc_map(theme: str, v: str, gemeente: str, gemeente_name: str, fv) -> None:
         st.markdown(f"{_swatch(maps.OUT_COLOR)} inwoners met een delict elders &nbsp; {_swatch(maps.IN_COLOR)} "
                     f"delict hier, wonend elders. Een dikkere boog: meer verdachten; per richting de {maps.MAX_ARCS} "
                     "grootste stromen. Een geheime stroom (x) heeft geen boog.", unsafe_allow_html=True)
+
+
+def _total(frame, flow) -> str:
+    """The table's total beside its heading: the grid shows its first rows, the total is its last."""
+    text = flows.total_text(frame, flow)
+    return "" if text is None else f" (totaal {text})"
 
 
 def _height(n_rows: int, most: int = 7) -> int:

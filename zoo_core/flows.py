@@ -71,6 +71,12 @@ def as_table(frame: pd.DataFrame, place_label: str) -> pd.DataFrame:
                          "Verdachten": [statuses.cell_text(v, s, 0) for v, s in zip(frame["waarde"], frame["status"])]})
 
 
+def total_text(frame: pd.DataFrame, flow: catalogue.FlowTable) -> str | None:
+    """The table's "Totaal" row as shown (x when suppressed); None for a table without one."""
+    total = frame[frame["code"] == flow.ALL]
+    return None if total.empty else statuses.cell_text(total["waarde"].iloc[0], total["status"].iloc[0], 0)
+
+
 def share_text(elsewhere: tuple[float | None, str], decimals: int = 1) -> str:
     value, status = elsewhere
     return fmt(value, decimals) + " %" if value is not None else statuses.of(status).short

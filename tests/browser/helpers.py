@@ -220,10 +220,18 @@ def type_and_enter(page, box, text: str) -> None:
     # A click waits for the box to be "stable"; on a loaded 2-core machine the page below it may still
     # be laying out the map for seconds. Focusing the input is what the click is for.
     box.wait_for(state="visible", timeout=30_000)
-    box.focus()
-    box.fill("", timeout=30_000)  # a box that holds this text already opens no list when it is typed again
-    box.fill(text, timeout=30_000)
-    page.get_by_role("option").first.wait_for()
+    for attempt in range(3):
+        box.focus()
+        box.fill("", timeout=30_000)  # a box that holds this text already opens no list when it is typed again
+        box.fill(text, timeout=30_000)
+        try:
+            page.get_by_role("option").first.wait_for(timeout=20_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: a rerun that landed closed the list
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     box.press("Enter")
     wait_idle(page)
 
