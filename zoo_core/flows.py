@@ -20,7 +20,7 @@ COLUMNS = ["code", "naam", "waarde", "status"]
 class FlowView:
     # COLUMNS, each ending with the row "Totaal" (code FlowTable.ALL):
     outgoing: pd.DataFrame   # where residents of the gemeente committed the offence (own gemeente first)
-    incoming: pd.DataFrame   # where those with an offence in the gemeente live (not the gemeente itself)
+    incoming: pd.DataFrame   # where those with an offence in the gemeente live (own gemeente first)
     elsewhere: tuple[float | None, str]  # the published share elsewhere (%) and its status
 
 
@@ -50,7 +50,10 @@ def view(rel, flow: catalogue.FlowTable, gemeente: str, year: int, names: dict[s
         outgoing = pd.concat([outgoing, total(*_cell(rel.cells_for_areas(flow.total, [gemeente], year=year)))],
                              ignore_index=True)
     into = cells[cells["pleeg_code"] == gemeente]
-    incoming = frame(into[~into["woon_code"].isin([gemeente, flow.ALL])], "woon_code")
+    incoming = pd.concat([frame(own, "woon_code"), frame(into[~into["woon_code"].isin([gemeente, flow.ALL])], "woon_code")],
+                         ignore_index=True)
+    if len(own):
+        incoming.loc[0, "naam"] = outgoing.loc[0, "naam"]
     column_total = into[into["woon_code"] == flow.ALL]
     if len(column_total):
         incoming = pd.concat([incoming, total(*_cell(column_total))], ignore_index=True)
