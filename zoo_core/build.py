@@ -212,9 +212,9 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
       gemeente whose row does not list p; and the grand total (ALL, ALL);
     - latent cells (never published, CellTable.latent): the far flows behind the OTHER cells. They carry
       what an attacker knows of how row and column OTHER cells fit together (nonnegative flows, each row's
-      and each column's sum). The model gives them only the true far flows' support, plus a few pairs per
-      row and column: an attacker who knew that much more is at least as strong as a real one, so an
-      interval it leaves wide enough is wide enough.
+      and each column's sum). The model gives them only the pairs of one sparse table of far flows with
+      those sums (_sparse_transport), plus a few pairs per row and column: an attacker who knew that much
+      more is at least as strong as a real one, so an interval it leaves wide enough is wide enough.
     Relations: per row total = own gemeente + elsewhere, elsewhere = its other cells; per column total =
     its listed cells + (OTHER, p); grand total = the column totals = the row totals of the gemeenten;
     (g, OTHER) and (OTHER, p) = their latent cells.
@@ -248,6 +248,7 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
     col_total = (into[listed["pleeg"].to_numpy() != flow.OTHER].groupby(level="pleeg").sum()
                  .reindex(gem, fill_value=0.0).to_numpy() + far_in)
     column_value = np.concatenate([col_total, far_in, [col_total.sum()]])
+    far = _sparse_transport(far, listed, flow)
     support, reachable = _latent_support(far, listed, gem, flow)
     latent_value = (far.set_index(["woon", "pleeg"])["value"]
                     .reindex(pd.MultiIndex.from_frame(support), fill_value=0.0).to_numpy(np.float64))
@@ -293,8 +294,32 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
 LATENT_EXTRA = 3  # pairs per row and per column added to the far flows' support (see flow_cross)
 
 
+def _sparse_transport(far: pd.DataFrame, listed: pd.DataFrame, flow) -> pd.DataFrame:
+    """Far flows (woon, pleeg, value) with the same row and column sums as `far` on as few unlisted pairs
+    as a greedy finds (largest row first, into the columns with most left; about one pair per row and
+    column instead of ~15 per row): a smaller audit LP. Any such table is one an attacker cannot rule out,
+    so it may stand in for the true far flows; `far` itself where the greedy gets stuck."""
+    named = set(zip(listed["woon"], listed["pleeg"]))
+    rows = far.groupby("woon")["value"].sum().sort_values(ascending=False, kind="stable")
+    left = far.groupby("pleeg")["value"].sum().sort_values(ascending=False, kind="stable").to_dict()
+    pairs = []
+    for woon, need in rows.items():
+        for pleeg in sorted(left, key=lambda p: -left[p]):
+            if need <= 0:
+                break
+            if left[pleeg] <= 0 or (woon, pleeg) in named:
+                continue
+            amount = min(need, left[pleeg])
+            pairs.append((woon, pleeg, amount))
+            left[pleeg] -= amount
+            need -= amount
+        if need > 0:
+            return far
+    return pd.DataFrame(pairs, columns=["woon", "pleeg", "value"])
+
+
 def _latent_support(far: pd.DataFrame, listed: pd.DataFrame, gem: np.ndarray, flow) -> tuple[pd.DataFrame, np.ndarray]:
-    """The pairs (woon, pleeg) the latent far flows may use: every true nonzero far flow, and per row and
+    """The pairs (woon, pleeg) the latent far flows may use: every nonzero flow of `far`, and per row and
     per column LATENT_EXTRA far pairs with the gemeenten of the largest far flows on the other side, so
     that the model's narrowness ties no OTHER cell to one or two partners. Also returns the gemeenten
     that some row does not list (only they can receive far flows)."""

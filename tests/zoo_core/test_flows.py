@@ -150,3 +150,23 @@ def test_view_lists_own_gemeente_first_and_secret_flows_as_x(release_db):
         assert list(table["code"].iloc[-2:]) == [FLOW.OTHER, FLOW.ALL] and table["naam"].iloc[-1] == "Totaal"
     assert fv.incoming["waarde"].iloc[-2] == 0  # every row lists Rotterdam: no resident of another one is "overig"
     assert fv.elsewhere[1] == statuses.PUBLISHED and 0 < fv.elsewhere[0] < 100
+
+
+def test_the_sparse_far_flows_keep_every_row_and_column_sum_on_unlisted_pairs_only():
+    """The audit's latent cells use one sparse table of far flows: it must have the true sums (else the
+    published rests would not fit) and no pair a row lists by name (those are cells of their own)."""
+    import numpy as np
+
+    from zoo_core.build import _sparse_transport
+    rng = np.random.default_rng(5)
+    gem = [f"GM{i:04d}" for i in range(30)]
+    listed = pd.DataFrame([(w, p) for w in gem for p in gem if abs(gem.index(w) - gem.index(p)) <= 2],
+                          columns=["woon", "pleeg"])
+    pairs = [(w, p) for w in gem for p in gem if abs(gem.index(w) - gem.index(p)) > 2]
+    far = pd.DataFrame([(w, p, float(v)) for (w, p), v in zip(pairs, rng.poisson(0.8, len(pairs))) if v],
+                       columns=["woon", "pleeg", "value"])
+    sparse = _sparse_transport(far, listed, FLOW)
+    for side in ("woon", "pleeg"):
+        assert sparse.groupby(side)["value"].sum().to_dict() == far.groupby(side)["value"].sum().to_dict()
+    assert not pd.MultiIndex.from_frame(sparse[["woon", "pleeg"]]).isin(pd.MultiIndex.from_frame(listed)).any()
+    assert (sparse["value"] > 0).all() and len(sparse) < len(far) / 4
