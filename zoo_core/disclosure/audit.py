@@ -334,9 +334,10 @@ class _ComponentLP:
         self.highs.changeColCost(var, 0.0)
         return optimum
 
-    def _solve(self, witness: _Witnesses, var: int | None = None) -> float:
+    def _solve(self, witness: _Witnesses, var: int | None = None, may_be_infeasible: bool = False) -> float | None:
         """Run the LP; its solution widens `witness`, and when it optimises one cell `var`, the
-        equations with a nonzero dual are recorded as pinning that cell."""
+        equations with a nonzero dual are recorded as pinning that cell. None for an infeasible LP
+        where that may happen (boxed witness rounds), else an infeasible LP is an error."""
         self.highs.run()
         status = self.highs.getModelStatus()  # read before changing the model: that resets it
         if status in (highspy.HighsModelStatus.kUnknown, highspy.HighsModelStatus.kInfeasible):
@@ -347,6 +348,8 @@ class _ComponentLP:
             status = self.highs.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return np.inf
+        if status == highspy.HighsModelStatus.kInfeasible and may_be_infeasible:
+            return None
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit LP ended with {self.highs.modelStatusToString(status)}")
         solution = self.highs.getSolution()
@@ -393,18 +396,25 @@ class _ComponentLP:
             box = witness.low[open_vars] + witness.min_width[open_vars] * (1 + 1e-3) + 1e-3
             self.highs.changeColsBounds(count, open_vars, self.col_low[open_vars],
                                         np.minimum(box, self.col_high[open_vars]))
-            self._solve_with_costs(open_vars, highspy.ObjSense.kMaximize, witness)
+            solved = self._solve_with_costs(open_vars, highspy.ObjSense.kMaximize, witness, may_be_infeasible=True)
             self.highs.changeColsBounds(count, open_vars, self.col_low[open_vars], self.col_high[open_vars])
+            if solved is None:
+                # The ranges come from different witnesses (and, for counts, are rounded inwards), so no
+                # one table need fit every box at once: the single-cell LPs take over.
+                self.highs.clearSolver()
+                break
             open_vars = witness.open_among(open_vars)
             if count - len(open_vars) < BULK_MIN_SETTLED:
                 break
 
-    def _solve_with_costs(self, variables: np.ndarray, sense, witness: _Witnesses) -> None:
+    def _solve_with_costs(self, variables: np.ndarray, sense, witness: _Witnesses,
+                          may_be_infeasible: bool = False) -> float | None:
         """Optimise the sum of `variables`."""
         self.highs.changeColsCost(len(variables), variables, np.ones(len(variables)))
         self.highs.changeObjectiveSense(sense)
-        self._solve(witness)
+        optimum = self._solve(witness, may_be_infeasible=may_be_infeasible)
         self.highs.changeColsCost(len(variables), variables, np.zeros(len(variables)))
+        return optimum
 
     def intervals(self, table: CellTable, cells: np.ndarray, is_primary: np.ndarray | None = None,
                   seen: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[float, float, int | None, tuple[int, ...]]]:
