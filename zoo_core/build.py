@@ -433,13 +433,29 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
                   else _protect_chain)
         return pool.submit(worker, chain[0], chain[1], parent)
 
+    children: dict[tuple[str, str], list] = {}
+    for chain in chains:
+        if parent_of(chain)[0]:
+            children.setdefault(parent_of(chain), []).append(chain)
+
+    def depth(chain) -> int:
+        """Chains waiting on this one, in the longest line (drugsverdachten -> elders -> stromen: 3)."""
+        return 1 + max((depth(c) for c in children.get(chain, [])), default=0)
+
+    def priority(chain) -> tuple[int, bool]:
+        """Deepest first, then a chain that waited for its parent: a chain queued behind every independent
+        one starts its dependants last (the flows, the longest chain, had waited for the whole first wave)."""
+        return -depth(chain), not parent_of(chain)[0]
+
+    # At most one chain per worker is handed to the pool at a time, in order of priority.
+    ready = sorted((c for c in chains if not parent_of(c)[0]), key=priority)  # stable
+    parent_results: dict[tuple[str, str], dict | None] = {c: None for c in ready}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context_fork) as pool:
-        # Parents of other chains first; a dependent chain starts as soon as its parent is done.
-        waiting = [c for c in chains if parent_of(c)[0]]
-        parents = {parent_of(c) for c in waiting}
-        first = sorted((c for c in chains if c not in waiting), key=lambda c: c not in parents)  # stable
-        running = {pool.submit(_protect_chain, f, s, None) for f, s in first}
-        while running:
+        running: set = set()
+        while ready or running:
+            while ready and len(running) < workers:
+                chain = ready.pop(0)
+                running.add(submit(pool, chain, parent_results[chain]))
             finished = next(as_completed(running))
             running.remove(finished)
             result = finished.result()
@@ -450,9 +466,10 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
                 log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
                     f"secondary {r.secondary:>4}  " + (shape or f"bounded {r.bounded:>4}")
                     + f"  {r.seconds:.2f}s")
-            for chain in [c for c in waiting if parent_of(c) in done]:
-                waiting.remove(chain)
-                running.add(submit(pool, chain, done[parent_of(chain)][2]))
+            for chain in children.get((result[0], result[1]), []):
+                parent_results[chain] = result[2]
+                ready.append(chain)
+            ready.sort(key=priority)
     _SHARED.clear()
     ordered = [done[c] for c in chains]
     return (pd.concat([c for r in ordered for c in r[3]], ignore_index=True),
