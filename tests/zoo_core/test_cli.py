@@ -23,6 +23,9 @@ def test_audit_from_the_attackers_side_passes_and_says_so(release_db, base_db, c
     assert main(["audit", "--db", str(release_db), "--base", str(base_db), "--family", "hennep", "--year", "2024"]) == 0
     out = capsys.readouterr().out
     assert "hennep" in out and "audit: 0 hidden cells narrower than promised" in out
+    assert main(["audit", "--db", str(release_db), "--base", str(base_db), "--family", "hennep", "--year", "2024",
+                 "--witness"]) == 0
+    assert "smallest margin >= " in capsys.readouterr().out
 
 
 def test_audit_without_a_base_names_what_is_missing(release_db, tmp_path, capsys):
