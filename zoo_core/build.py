@@ -234,7 +234,9 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
     listed = listed.drop_duplicates().sort_values(["woon", "pleeg"], kind="stable").reset_index(drop=True)
     flows = base.loc[(family, year)].reset_index().rename(columns={"area_code": "woon", "sbi": "pleeg"})
     flows = flows[flows["woon"].isin(gem) & flows["pleeg"].isin(gem)]
-    is_listed = pd.MultiIndex.from_frame(flows[["woon", "pleeg"]]).isin(pd.MultiIndex.from_frame(listed))
+    named = listed[listed["pleeg"] != flow.OTHER]  # the pairs a row lists by name
+    named_pairs = pd.MultiIndex.from_frame(named[["woon", "pleeg"]])
+    is_listed = pd.MultiIndex.from_frame(flows[["woon", "pleeg"]]).isin(named_pairs)
     far = flows[~is_listed & (flows["value"] > 0)].groupby(["woon", "pleeg"], as_index=False)["value"].sum()
     value = (flows[is_listed].groupby(["woon", "pleeg"])["value"].sum()
              .reindex(pd.MultiIndex.from_frame(listed), fill_value=0.0).to_numpy(np.float64, copy=True))
@@ -248,8 +250,8 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
     col_total = (into[listed["pleeg"].to_numpy() != flow.OTHER].groupby(level="pleeg").sum()
                  .reindex(gem, fill_value=0.0).to_numpy() + far_in)
     column_value = np.concatenate([col_total, far_in, [col_total.sum()]])
-    far = _sparse_transport(far, listed, flow)
-    support, reachable = _latent_support(far, listed, gem, flow)
+    far = _sparse_transport(far, named_pairs)
+    support, reachable = _latent_support(far, named, named_pairs, gem)
     latent_value = (far.set_index(["woon", "pleeg"])["value"]
                     .reindex(pd.MultiIndex.from_frame(support), fill_value=0.0).to_numpy(np.float64))
 
@@ -294,12 +296,12 @@ def flow_cross(family: str, year: int, base: pd.DataFrame, codes: np.ndarray, le
 LATENT_EXTRA = 3  # pairs per row and per column added to the far flows' support (see flow_cross)
 
 
-def _sparse_transport(far: pd.DataFrame, listed: pd.DataFrame, flow) -> pd.DataFrame:
+def _sparse_transport(far: pd.DataFrame, named_pairs: pd.MultiIndex) -> pd.DataFrame:
     """Far flows (woon, pleeg, value) with the same row and column sums as `far` on as few unlisted pairs
     as a greedy finds (largest row first, into the columns with most left; about one pair per row and
     column instead of ~15 per row): a smaller audit LP. Any such table is one an attacker cannot rule out,
     so it may stand in for the true far flows; `far` itself where the greedy gets stuck."""
-    named = set(zip(listed["woon"], listed["pleeg"]))
+    named = set(named_pairs)
     rows = far.groupby("woon")["value"].sum().sort_values(ascending=False, kind="stable")
     left = far.groupby("pleeg")["value"].sum().sort_values(ascending=False, kind="stable").to_dict()
     pairs = []
@@ -318,18 +320,17 @@ def _sparse_transport(far: pd.DataFrame, listed: pd.DataFrame, flow) -> pd.DataF
     return pd.DataFrame(pairs, columns=["woon", "pleeg", "value"])
 
 
-def _latent_support(far: pd.DataFrame, listed: pd.DataFrame, gem: np.ndarray, flow) -> tuple[pd.DataFrame, np.ndarray]:
+def _latent_support(far: pd.DataFrame, named: pd.DataFrame, named_pairs: pd.MultiIndex,
+                    gem: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """The pairs (woon, pleeg) the latent far flows may use: every nonzero flow of `far`, and per row and
     per column LATENT_EXTRA far pairs with the gemeenten of the largest far flows on the other side, so
     that the model's narrowness ties no OTHER cell to one or two partners. Also returns the gemeenten
     that some row does not list (only they can receive far flows)."""
-    named = listed[listed["pleeg"] != flow.OTHER]
     listed_by = named.groupby("pleeg").size()
     reachable = gem[~np.isin(gem, listed_by.index[listed_by == len(gem)])]
-    listed_pairs = pd.MultiIndex.from_frame(named[["woon", "pleeg"]])
 
     def far_only(pairs: pd.DataFrame) -> pd.DataFrame:
-        return pairs[~pd.MultiIndex.from_frame(pairs).isin(listed_pairs)]
+        return pairs[~pd.MultiIndex.from_frame(pairs).isin(named_pairs)]
 
     def largest(side: str, among: np.ndarray) -> np.ndarray:
         totals = far.groupby(side)["value"].sum().reindex(among, fill_value=0.0)

@@ -165,7 +165,7 @@ def test_the_sparse_far_flows_keep_every_row_and_column_sum_on_unlisted_pairs_on
     pairs = [(w, p) for w in gem for p in gem if abs(gem.index(w) - gem.index(p)) > 2]
     far = pd.DataFrame([(w, p, float(v)) for (w, p), v in zip(pairs, rng.poisson(0.8, len(pairs))) if v],
                        columns=["woon", "pleeg", "value"])
-    sparse = _sparse_transport(far, listed, FLOW)
+    sparse = _sparse_transport(far, pd.MultiIndex.from_frame(listed))
     for side in ("woon", "pleeg"):
         assert sparse.groupby(side)["value"].sum().to_dict() == far.groupby(side)["value"].sum().to_dict()
     assert not pd.MultiIndex.from_frame(sparse[["woon", "pleeg"]]).isin(pd.MultiIndex.from_frame(listed)).any()
