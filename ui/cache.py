@@ -303,10 +303,9 @@ def warm() -> str:
     gemeenten(v)
     info(v)
     ch = choices(v)
-    for level in ("gemeente", "wijk"):
+    for level in ("gemeente", "wijk", "provincie"):
         national_geometry(v, level)
-    for level in ("provincie", "gemeente"):
-        geometry(v, level, None)
+    geometry(v, "gemeente", None)
     for theme in catalogue.demo_themes():
         view, _ = views.ThemeView.parse(theme, {}, ch, None)
         view_table(v, view.table_key)

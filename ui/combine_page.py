@@ -225,7 +225,7 @@ def render() -> None:
     level, within = combine.scope_level(scope), combine.scope_within(scope, gemeente)
     with left:
         if within is None:  # the whole land
-            geo, outline = cache.national_geometry(v, level), cache.geometry(v, "provincie", None)
+            geo, outline = cache.national_geometry(v, level), cache.national_geometry(v, "provincie")
         else:
             geo, outline = cache.geometry(v, level, within), cache.geometry(v, "gemeente", None).only(gemeente)
         st.pydeck_chart(bivariate_deck(frame, geo, ix, iy, set(brushed), outline, names=within is not None),

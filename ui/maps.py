@@ -18,7 +18,7 @@ import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from ui.tables import fmt, fmt_pct
-from zoo_core import statuses
+from zoo_core import geography, statuses
 
 PALETTE = [[254, 229, 217], [252, 174, 145], [251, 106, 74], [222, 45, 38], [165, 15, 21]]  # ColorBrewer Reds
 # Near black: "blacked out", and far from every class of both map palettes for every colour-vision
@@ -81,6 +81,12 @@ class Geometry:
     def sizes(self) -> tuple[float, ...]:
         """Each area's size (square degrees): bigger areas keep their name when names collide."""
         return tuple(float(a) for a in shapely.area(self._shapes)) if self.geoms else ()
+
+    @functools.cached_property
+    def borders(self) -> str:
+        """Every border between or around the areas once (geography.borders): drawn as one line feature
+        instead of each area's own outline. Computed once per cached Geometry."""
+        return geography.borders(self.geoms)
 
     @functools.cached_property
     def _shapes(self):
@@ -180,7 +186,8 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
                      names=len(geo.codes) <= MAX_NAMED), breaks
 
 
-def _lines(parts: list[tuple[Geometry, tuple, float]], raw: list[str], crosses: list) -> list[pdk.Layer]:
+def _lines(parts: list[tuple[Geometry, tuple, float]], raw: list[str], crosses: list,
+           borders: tuple[str, tuple, float] | None = None) -> list[pdk.Layer]:
     """Outlines and selections as a dark line on a wider white halo: on a light area the dark line stands out,
     on a dark one the halo does, so each reaches 3:1 against every fill (WCAG 1.4.11).
 
@@ -188,8 +195,14 @@ def _lines(parts: list[tuple[Geometry, tuple, float]], raw: list[str], crosses: 
     whatever their number, both with colour and width per feature. In headless Chromium's software WebGL each
     further layer costs its own setup before the first frame, and so does a layer whose colour is a constant
     where the other's is per feature (national map, measured: 4 outline layers +1.0 s; a constant-colour halo
-    beside the per-feature dark lines +1.2 s)."""
+    beside the per-feature dark lines +1.2 s).
+
+    `borders` (the areas' borders: geometry, colour, width) goes first into the halo layer, under everything:
+    each border once, where the filled layer's own outlines drew every shared border twice."""
     halo, dark = [], []
+    if borders is not None:
+        raw.append(borders[0])
+        halo.append(_line_feature(f"@@g{len(raw) - 1}@@", borders[1], borders[2]))
     for geo, color, width in parts:
         for g in geo.geoms:
             ref = f"@@g{len(raw)}@@"
@@ -217,11 +230,14 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
     not rest on its colour alone; names=True writes each area's name on the map (one gemeente's wijken)."""
     raw: list[str] = []
     layers = [pdk.Layer("GeoJsonLayer", _collection(geo, props, raw), id="waarden",
-                        pickable=True, stroked=len(geo.codes) <= MAX_STROKED, filled=True, get_fill_color="properties.c",
-                        get_line_color=list(line_color), line_width_min_pixels=line_width)]
+                        pickable=True, stroked=False, filled=True, get_fill_color="properties.c")]
     crosses, name_layers = _marks_and_names(geo, props, hidden or [False] * len(props), names)
     parts = [(outline, OUTLINE_COLOR, outline_width), (highlight, highlight_color, highlight_width)]
-    layers += _lines([part for part in parts if part[0] is not None and part[0].codes], raw, crosses)
+    borders = None
+    if 0 < len(geo.codes) <= MAX_STROKED and any(p is not None for p in props):
+        lines = geo.borders if None not in props else geography.borders(g for g, p in zip(geo.geoms, props) if p is not None)
+        borders = (lines, tuple(line_color), line_width)
+    layers += _lines([part for part in parts if part[0] is not None and part[0].codes], raw, crosses, borders)
     layers += name_layers
     deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
                        tooltip=tooltip, raw_geoms=raw)

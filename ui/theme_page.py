@@ -155,7 +155,7 @@ def render(theme: str) -> None:
     with left:
         if level == "gemeente":  # the whole land
             geo = cache.national_geometry(v, "gemeente")
-            outline, highlight = cache.geometry(v, "provincie", None), geo.only(gemeente)
+            outline, highlight = cache.national_geometry(v, "provincie"), geo.only(gemeente)
         else:
             geo, outline = cache.geometry(v, level, within), cache.geometry(v, "gemeente", None).only(gemeente)
             highlight = None

@@ -71,7 +71,7 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
                           "deviation": [None, -20.0, None], "sig_label": ["", "n.v.t.", ""]})
     deck, _ = maps.choropleth(table, geo, None, unit="per 1.000", decimals=1, ref_label="Nederland")
     layers = {layer.id: layer for layer in deck.layers}
-    marks = [f for f in layers["halo"].data["features"] if f["geometry"]["type"] == "MultiLineString"]
+    marks = [f for f in layers["halo"].data["features"][1:] if f["geometry"]["type"] == "MultiLineString"]  # [0]: borders
     assert len(marks) == 1 and layers["halo"].type == "GeoJsonLayer"  # the borders' layer type, not text
     one, other = marks[0]["geometry"]["coordinates"]  # the two strokes of the x cross at the label point
     x, y = geo.label_points[0]
@@ -85,7 +85,8 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
     big = pd.DataFrame({"area_code": list(many.codes), "value": [1.0] * len(many.codes), "status": "published",
                         "reference": 1.0, "deviation": 0.0, "sig_label": "n.v.t."})
     deck, _ = maps.choropleth(big, many, None, unit="", decimals=1, ref_label="Nederland")
-    assert {layer.id for layer in deck.layers} == {"waarden"}  # no names on a map of many areas, no marks
+    assert [layer.id for layer in deck.layers] == ["waarden", "halo"]  # no names on a map of many areas, no marks
+    assert len(deck.layers[1].data["features"]) == 1  # only the borders
 
 
 def _squares(n: int) -> maps.Geometry:
@@ -99,13 +100,25 @@ def _squares(n: int) -> maps.Geometry:
 
 def test_borders_between_areas_only_where_they_can_be_seen():
     """The national wijk map draws no borders between its 3,393 wijken (under a pixel apart, most of its
-    paint time); one gemeente's wijken and the gemeente map keep them."""
+    paint time); one gemeente's wijken and the gemeente map keep them, each border once, in the line layer
+    (the filled areas draw no outlines of their own)."""
     import json
     for n, stroked in ((maps.MAX_STROKED, True), (maps.MAX_STROKED + 1, False)):
         geo = _squares(n)
         deck = maps.area_deck(geo, [{"n": name, "c": [1, 2, 3]} for name in geo.names], tooltip={})
-        layer = next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "waarden")
-        assert layer["stroked"] is stroked and len(layer["data"]["features"]) == n
+        layers = {la["id"]: la for la in json.loads(deck.to_json())["layers"]}
+        assert layers["waarden"]["stroked"] is False and len(layers["waarden"]["data"]["features"]) == n
+        assert ("halo" in layers) is stroked
+        if stroked:
+            border = layers["halo"]["data"]["features"][0]
+            assert border["properties"] == {"w": 0.5, "c": maps.LINE_COLOR}
+            assert len(border["geometry"]["coordinates"]) == n  # the squares touch nowhere: n closed rings
+    # Of areas without a value (not in the table) no border is drawn
+    geo = _squares(3)
+    deck = maps.area_deck(geo, [{"n": "a", "c": [1, 2, 3]}, None, {"n": "c", "c": [1, 2, 3]}], tooltip={})
+    halo = next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "halo")
+    assert halo["data"]["features"][0]["geometry"]["coordinates"] == [json.loads(geo.geoms[i])["coordinates"][0]
+                                                                       for i in (0, 2)]
 
 
 def test_outlines_selection_and_marks_share_two_line_layers():
@@ -118,8 +131,9 @@ def test_outlines_selection_and_marks_share_two_line_layers():
     outline = maps.Geometry.from_shapes([("GM1", "Gemeente", _square(4.9, 52.3, 0.2))])
     deck, _ = maps.choropleth(table, geo, outline, unit="", decimals=1, ref_label="Nederland", highlight=geo.only("WK2"))
     assert [layer.id for layer in deck.layers] == ["waarden", "halo", "lijnen", "namen"]
-    halo, dark = (deck.layers[i].data["features"] for i in (1, 2))
+    (borders, *halo), dark = (deck.layers[i].data["features"] for i in (1, 2))
     assert len(dark) == 2 and len(halo) == 3  # outline and selection; in the halo also the x of WK1
+    assert borders["properties"]["c"] == maps.LINE_COLOR  # the areas' own borders, under everything
     for h, d in zip(halo, dark):
         assert h["geometry"] == d["geometry"] and h["properties"]["w"] == d["properties"]["w"] + 2 * maps.HALO_WIDTH
     assert {tuple(d["properties"]["c"]) for d in dark} == {maps.OUTLINE_COLOR, (20, 20, 160)}

@@ -67,3 +67,21 @@ def test_national_maps_draw_fewer_points_and_keep_shared_borders(areas):
         assert abs(union - union_full) < 0.002 * union, name  # no gaps opened
     buurten = shapes[level == "buurt"]
     assert (buurten["geometry"] == buurten["geometry_national"]).all()  # never on a national map
+    provincies = shapes[level == "provincie"]  # their outlines on the national maps: coarser, none lost
+    full, coarse = (shapely.from_geojson(list(provincies[c])) for c in ("geometry", "geometry_national"))
+    assert len(provincies) == 12 and not shapely.is_empty(coarse).any()
+    assert shapely.get_num_coordinates(coarse).sum() < 0.85 * shapely.get_num_coordinates(full).sum()
+    assert (abs(shapely.area(coarse) - shapely.area(full)) < 0.01 * shapely.area(full)).all()
+
+
+def test_borders_draw_a_shared_border_once():
+    """Two squares side by side and one apart: 4 + 3 + 4 segments, the shared side once, in closed runs."""
+    import json
+    left = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}'
+    right = '{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}'
+    apart = '{"type":"MultiPolygon","coordinates":[[[[5,5],[6,5],[6,6],[5,6],[5,5]]]]}'
+    paths = json.loads(geography.borders([left, right, apart]))["coordinates"]
+    segments = [tuple(sorted((tuple(a), tuple(b)))) for path in paths for a, b in zip(path, path[1:])]
+    assert len(segments) == 11 and len(set(segments)) == 11
+    assert ((1, 0), (1, 1)) in segments
+    assert paths[0] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]] and [[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]] in paths
