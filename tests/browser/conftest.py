@@ -1,4 +1,4 @@
-"""Browser-test fixtures: a real Streamlit server per module, one Chromium per session.
+"""Browser-test fixtures: a real Streamlit server and one Chromium per worker session.
 
 pytest-playwright is deliberately not used: its fixtures expect `playwright
 install`, whose download cannot be reached here. We drive Debian's chromium.
@@ -30,8 +30,10 @@ def pytest_configure(config):
         signal.signal(signal.SIGTERM, _sigterm)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server(release_db):
-    """The real app (app.py) against the test release; yields its base URL."""
+    """The real app (app.py) against the test release; yields its base URL. One per worker process for the
+    whole session (a start costs ~4.5 s of CPU, its warm-up included); tests that need a fresh server
+    start their own (tests/browser/test_walkthrough_fixes.py: the first visitor after a start)."""
     with streamlit_server(REPO / "server.py", env={"ZOO_DB": str(release_db)}) as base:
         yield base

@@ -18,7 +18,7 @@ SAMPLE = [("drugsverdachten_elders", 2024, ""), ("onverklaarbare_aankopen", 2021
           ("vestigingen", 2020, "4742"), ("vp_woningbezit_elders", 2024, ""), ("vp_rechtspersonen", 2019, ""),
           ("drugsverdachten_kenmerken", 2024, ""), ("hennep_bewoners_kenmerken", 2020, ""),  # area x class tables
           ("drugsverdachten_stromen", 2023, "")]  # woon x pleeggemeente
-SEARCH_SELECTIONS = 10_000
+SEARCH_SELECTIONS = 5_000
 LP_CHECKS = 150
 JUDGED_TABLES = 16
 
@@ -50,8 +50,7 @@ def test_the_flow_attack_finds_a_secret_flow_left_alone_in_its_row(attacker, rel
     tampered[members] = False
     tampered[kept] = True
     result = attacker.judge("drugsverdachten_stromen", 2023, "", table, tampered, primary, own, 0.0)
-    assert table.keys[kept] in [f.key for f in result.failures]
-    assert attacker.judge("drugsverdachten_stromen", 2023, "", table, hidden, primary, own, 0.0).failures == []
+    assert table.keys[kept] in [f.key for f in result.failures]  # (the untampered table passes: test_lp_attacker...)
     fast = Attacker(release_db, base_db, exact=False)  # `audit --witness`: the same cells fall short
     assert ([f.key for f in fast.judge("drugsverdachten_stromen", 2023, "", table, tampered, primary, own, 0.0).failures]
             == [f.key for f in result.failures])
