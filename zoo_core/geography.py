@@ -156,12 +156,13 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
                                           separators=(",", ":"))))
         if code_prop != "buurtcode":  # the levels of the national maps
             national.update(national_geometry([f["properties"][code_prop] for f in features],
-                                              [shape(f["geometry"]) for f in features], ndigits))
+                                              [shape(f["geometry"]) for f in features], ndigits,
+                                              NATIONAL_TOLERANCE["wijk" if code_prop == "wijkcode" else "gemeente"]))
     gem = areas[areas["level"] == "gemeente"]
     for col in ("provincie_code", "riec_code"):
         for code, members in gem.groupby(col)["area_code"]:
             merged = shapely.union_all([gemeente_geoms[m].buffer(0.0005) for m in members]).buffer(-0.0005)
-            for tolerance, target in ((0.002, None), (NATIONAL_TOLERANCE, national)):  # the national maps' outlines coarser
+            for tolerance, target in ((0.002, None), (NATIONAL_TOLERANCE["provincie"], national)):  # the national maps' outlines coarser
                 g = mapping(shapely.simplify(merged, tolerance))
                 text = json.dumps({"type": g["type"], "coordinates": _round_coords(g["coordinates"], ndigits)},
                                   separators=(",", ":"))
@@ -173,19 +174,23 @@ def load_shapes(areas: pd.DataFrame, open_data: Path = OPEN_DATA, ndigits: int =
     return shapes.assign(geometry_national=[national.get(c, g) for c, g in zip(shapes["area_code"], shapes["geometry"])])
 
 
-# How far a national map's borders may move: about a third of a pixel at the zoom that shows the whole land
-# (deck.gl zoom ~6.3, ~0.009 degrees per pixel); a map of one gemeente's areas uses the full detail.
-NATIONAL_TOLERANCE = 0.003
+# How far a national map's borders may move: about half a pixel for gemeenten and provincies, a third for wijken,
+# at the zoom that shows the whole land (deck.gl zoom ~6.3, ~0.009 degrees per pixel); a map of one gemeente's
+# areas uses the full detail. The gemeente map draws its borders, and each point costs paint time in software
+# WebGL (0.003 drew 15.2k border points on it, 0.005 12.3k); the national wijk map draws no borders between
+# its wijken, and at 0.005 their overlaps grew (0.19 % of the land against 0.1 % allowed).
+NATIONAL_TOLERANCE = {"gemeente": 0.005, "provincie": 0.005, "wijk": 0.003}
 
 
-def national_geometry(codes: list[str], geoms: list, ndigits: int = 4) -> dict[str, str]:
+def national_geometry(codes: list[str], geoms: list, ndigits: int = 4, tolerance: float = NATIONAL_TOLERANCE["gemeente"]
+                      ) -> dict[str, str]:
     """The geometry of the national maps (all gemeenten, all wijken): one level simplified as one
     coverage (shapely.coverage_simplify), so neighbours keep their shared borders, with fewer points
     to send and draw. Provincies and RIEC regions are simplified when they are dissolved (coarser for the national maps)."""
     import shapely
     from shapely.geometry import mapping
 
-    simple = shapely.coverage_simplify(geoms, NATIONAL_TOLERANCE)
+    simple = shapely.coverage_simplify(geoms, tolerance)
     return {code: json.dumps({"type": g["type"], "coordinates": _round_coords(g["coordinates"], ndigits)},
                              separators=(",", ":")) for code, g in zip(codes, map(mapping, simple))}
 
