@@ -11,6 +11,8 @@ late: an earlier version took the time they were asked for, while they waited se
 frame, and reported ~3 s for visits that painted at ~7 s, for this page and the baseline alike); the warm
 figures are medians of 3 visits, each with one "Jaar" change once the page has settled), and the
 server's VmRSS after the page (cumulative: one server serves the pages in turn; it warms its caches at start).
+In the browser each page is measured in turn with its baseline, visit for visit (browser_figures): the
+baseline's figures in a page's row are its own, taken in the same minutes.
 Ratios are ours / baseline; the targets (issue 18): every browser figure <= 1.0x, the server's warm rerun <= 0.5x.
 Noisy on a shared 2-core machine: the load average is printed with the figures.
 Usage: ZOO_DB=/tmp/dev/release.duckdb .venv/bin/python bench/bench_compare.py [--pages home,drugs]
@@ -175,44 +177,59 @@ class Frames:
         self.bytes += len(payload) if payload is not None else 0
 
 
-def browser_figures(browser, base: str, name: str, pid: int, warm_runs: int = 3) -> dict:
-    """Cold: the first visit of the page on this server; warm: the median of `warm_runs` later visits
-    (each in a fresh browser context) and of one "Jaar" change in each."""
+def _visit(browser, base: str, name: str, with_change: bool) -> dict:
+    """One visit in a fresh browser context: navigation to painted, bytes, and (with_change) a "Jaar"
+    change to painted once the page has settled."""
     path = "/" + BASELINES[name] if name in BASELINES else "/" if name == "home" else f"/{name}"
     expect = () if name == "home" else (MAP, CHART)  # home has neither; every other page both
-    samples: dict[str, list[float]] = {}
-    for run in ["cold"] + ["warm"] * warm_runs:
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
         page = ctx.new_page()
         page.add_init_script(LONG_TASKS)
         frames = Frames(page)
         t0 = time.perf_counter()
         page.goto(base + path, timeout=60_000)
-        samples.setdefault(f"nav_{run}", []).append(_painted_at(page, t0, expect))
-        samples.setdefault(f"bytes_{run}", []).append(frames.bytes)
-        if run == "warm":
-            box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Jaar", exact=True))
-            try:
-                box.first.wait_for(timeout=10_000)
-            except Exception:  # noqa: BLE001 - a page without a year (home, profiel)
-                box = None
-            if box is not None:
-                wait_settled(page)
-                option = open_other_year(page, box.first.locator("input"))
-                frames.bytes = 0
-                t0 = time.perf_counter()
-                option.click()
-                try:  # the rerun starts (idle goes away) before we wait for idle + paint again
-                    page.wait_for_function("sel => document.querySelector(sel) === null", arg=helpers.IDLE,
-                                           timeout=2_000)
-                except Exception:  # noqa: BLE001 - a very fast rerun may finish before the first poll
-                    pass
-                samples.setdefault("change", []).append(_painted_at(page, t0, expect))
-                samples.setdefault("bytes_change", []).append(frames.bytes)
+        out = {"nav": _painted_at(page, t0, expect), "bytes": frames.bytes}
+        box = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text("Jaar", exact=True))
+        if not with_change or not box.count():  # a page without a year (home, profiel)
+            return out
+        wait_settled(page)
+        option = open_other_year(page, box.first.locator("input"))
+        frames.bytes = 0
+        t0 = time.perf_counter()
+        option.click()
+        try:  # the rerun starts (idle goes away) before we wait for idle + paint again
+            page.wait_for_function("sel => document.querySelector(sel) === null", arg=helpers.IDLE, timeout=2_000)
+        except Exception:  # noqa: BLE001 - a very fast rerun may finish before the first poll
+            pass
+        out.update(change=_painted_at(page, t0, expect), bytes_change=frames.bytes)
+        return out
+    finally:
         ctx.close()
-    out = {key: statistics.median(values) for key, values in samples.items()}
-    out["rss_mb"] = vm_rss_mb(pid)
-    return out
+
+
+def browser_figures(browser, zoo_base: str, name: str, zoo_pid: int, db: str, warm_runs: int = 3) -> tuple[dict, dict]:
+    """The page and its baseline, visit for visit in turn, so that both meet the same machine (on a shared
+    2-core box the baseline alone painted in 4.7 s in one run and 5.9 s in the next, as large as a page's
+    lead; measured once at the start of a run it was compared with pages measured minutes later).
+    Cold: the baseline's first visit on a server started for this page, then the page's first visit on the
+    zoo server; warm: the median of `warm_runs` later visits of each, alternating, each in a fresh browser
+    context with one "Jaar" change. Returns (page figures, its baseline's figures)."""
+    samples: dict[str, dict[str, list[float]]] = {name: {}, "baseline": {}}
+    before = set(helpers._live)
+    with helpers.streamlit_server(REPO / "bench/baseline_app.py", env={"ZOO_DB": db}, timeout_s=60) as base_url:
+        base_pid = _server_pid(before)
+        for run in ["cold"] + ["warm"] * warm_runs:
+            for who, url, shown in (("baseline", base_url, baseline_for(name)), (name, zoo_base, name)):
+                figures = _visit(browser, url, shown, with_change=run == "warm")
+                for key, value in figures.items():
+                    samples[who].setdefault(key if key not in ("nav", "bytes") else f"{key}_{run}", []).append(value)
+        rss = {"baseline": vm_rss_mb(base_pid), name: vm_rss_mb(zoo_pid)}
+    out = {}
+    for who in (name, "baseline"):
+        out[who] = {key: statistics.median(values) for key, values in samples[who].items()}
+        out[who]["rss_mb"] = rss[who]
+    return out[name], out["baseline"]
 
 
 def ratio(a, b) -> str:
@@ -239,24 +256,23 @@ def main() -> None:
         print(f"server {name:<12} cold {s['cold']:7.0f} ms  warm {s['warm']:6.0f} ms  Jaar change {change} ms  "
               f"({load()})", flush=True)
 
-    browser = {}
+    browser, paired = {}, {}
     if not args.no_browser:
         from playwright.sync_api import sync_playwright
         pw = sync_playwright().start()
         chrome = pw.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
         try:
-            for script, group in [("bench/baseline_app.py", [n for n in names if n in BASELINES]),
-                                  ("server.py", pages)]:
-                before = set(helpers._live)
-                with helpers.streamlit_server(REPO / script, env={"ZOO_DB": db}, timeout_s=60) as base:
-                    pid = _server_pid(before)
-                    print(f"{script}: server RSS at start {vm_rss_mb(pid):.0f} MB", flush=True)
-                    for name in group:
-                        b = browser[name] = browser_figures(chrome, base, name, pid)
-                        print(f"browser {name:<12} nav cold {b['nav_cold']:6.0f} ms  warm {b['nav_warm']:6.0f} ms  "
-                              f"bytes {b['bytes_warm'] / 1e6:5.2f} MB  Jaar change "
-                              f"{b.get('change', float('nan')):6.0f} ms ({b.get('bytes_change', 0) / 1e6:.2f} MB)  "
-                              f"RSS {b['rss_mb']:.0f} MB  ({load()})", flush=True)
+            before = set(helpers._live)
+            with helpers.streamlit_server(REPO / "server.py", env={"ZOO_DB": db}, timeout_s=60) as base:
+                pid = _server_pid(before)
+                print(f"server.py: server RSS at start {vm_rss_mb(pid):.0f} MB", flush=True)
+                for name in pages:
+                    browser[name], paired[name] = browser_figures(chrome, base, name, pid, db)
+                    for who, f in ((name, browser[name]), (f"  {baseline_for(name)}", paired[name])):
+                        print(f"browser {who:<16} nav cold {f['nav_cold']:6.0f} ms  warm {f['nav_warm']:6.0f} ms  "
+                              f"bytes {f['bytes_warm'] / 1e6:5.2f} MB  Jaar change "
+                              f"{f.get('change', float('nan')):6.0f} ms ({f.get('bytes_change', 0) / 1e6:.2f} MB)  "
+                              f"RSS {f['rss_mb']:.0f} MB  ({load()})", flush=True)
         finally:
             chrome.close()
             pw.stop()
@@ -264,7 +280,7 @@ def main() -> None:
     print(f"\nratio to baseline (targets: browser <= 1.00x, server warm <= 0.50x)  ({load()})")
     print(f"{'page':<12} {'srv warm':>9} {'srv Jaar':>9} {'nav warm':>9} {'nav cold':>9} {'Jaar':>9} {'bytes':>9} {'RSS':>9}")
     for name in pages:
-        sb, bb = server[baseline_for(name)], browser.get(baseline_for(name), {})
+        sb, bb = server[baseline_for(name)], paired.get(name, {})
         s, b = server[name], browser.get(name, {})
         print(f"{name:<12} {ratio(s['warm'], sb['warm']):>9} {ratio(s['change'], sb['change']):>9} "
               f"{ratio(b.get('nav_warm'), bb.get('nav_warm')):>9} {ratio(b.get('nav_cold'), bb.get('nav_cold')):>9} "

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,16 @@ def own_release(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(items):
-    """Test files that do not need the test release first: under pytest-xdist (scripts/test -n 2) the workers
-    run them while the controller builds it (~50 s), instead of waiting for it."""
+    """The order in which the two workers of scripts/test (-n 2 --dist loadfile --no-loadscope-reorder) take
+    the test files, one at a time as each runs out of work. First the files that do not need the test release
+    (they run while the controller builds it, ~50 s), then the rest; in each group the slow kinds first (a
+    browser or deployment file runs minutes, a unit test file seconds), so that the many short files at the
+    end fill the time until the other worker is done, instead of one long file running alone at the end."""
     needs = {item.path for item in items if "release_db" in item.fixturenames}
-    items.sort(key=lambda item: item.path in needs)  # stable: the order within each group stays
+    tests_in = Counter(item.path for item in items)
+
+    def slowness(path) -> int:
+        kind = path.relative_to(REPO / "tests").parts[0]
+        return {"browser": 3, "deploy": 2, "ui": 1}.get(kind, 0)
+
+    items.sort(key=lambda item: (item.path in needs, -slowness(item.path), -tests_in[item.path], str(item.path)))

@@ -82,11 +82,44 @@ class Geometry:
         """Each area's size (square degrees): bigger areas keep their name when names collide."""
         return tuple(float(a) for a in shapely.area(self._shapes)) if self.geoms else ()
 
+    def segments(self, lines: str, color, width: float, over: "Geometry | None" = None) -> str:
+        """The map's line layer data (see _lines) in one colour and width: `lines` "borders" (every border
+        between or around the areas once, geography.borders: not each area's own outline) or "rings" (each
+        area's outline); with `over` (the filled areas of the map), only the parts of the rings that have
+        those areas on both sides. Kept per cached Geometry: the national map has ~12,000 border segments,
+        and writing them out was a rerun's biggest cost."""
+        key = (lines, tuple(color), width, over)
+        if key not in self._segment_texts:
+            if lines == "borders":
+                paths = geography.borders(self.geoms, pixel_degrees(view_for(self).zoom))
+            else:
+                paths = [ring for g in self.geoms for ring in geography.rings(g)]
+                if over is not None:
+                    paths = over.inland(paths)
+            self._segment_texts[key] = _segments(paths, color, width)
+        return self._segment_texts[key]
+
+    def inland(self, paths: list[list]) -> list[list]:
+        """The segments of `paths` with these areas on both sides (a pixel away at the initial zoom), as
+        two-point paths: a white halo beside the background is white on white."""
+        pairs = [(a, b) for path in paths for a, b in zip(path, path[1:]) if a != b]
+        if not pairs or not self.geoms:
+            return []
+        ab = np.asarray(pairs, dtype=float)  # (n, 2 ends, 2 coordinates)
+        middle, along = ab.mean(axis=1), ab[:, 1] - ab[:, 0]
+        across = np.stack([-along[:, 1], along[:, 0]], axis=1) / np.hypot(along[:, 0], along[:, 1])[:, None]
+        step = across * pixel_degrees(view_for(self).zoom)
+        filled = [set(self._tree.query(shapely.points(middle + sign * step), predicate="intersects")[0].tolist())
+                  for sign in (1, -1)]
+        return [[list(a), list(b)] for i, (a, b) in enumerate(pairs) if i in filled[0] and i in filled[1]]
+
     @functools.cached_property
-    def borders(self) -> str:
-        """Every border between or around the areas once (geography.borders): drawn as one line feature
-        instead of each area's own outline. Computed once per cached Geometry."""
-        return geography.borders(self.geoms)
+    def _segment_texts(self) -> dict:
+        return {}
+
+    @functools.cached_property
+    def _tree(self):
+        return shapely.STRtree(self._shapes)
 
     @functools.cached_property
     def _shapes(self):
@@ -187,38 +220,41 @@ def choropleth(table: pd.DataFrame, geo: Geometry, outline: Geometry | None, *, 
 
 
 def _lines(parts: list[tuple[Geometry, tuple, float]], raw: list[str], crosses: list,
-           borders: tuple[str, tuple, float] | None = None) -> list[pdk.Layer]:
+           borders: str = "", filled: Geometry | None = None) -> list[pdk.Layer]:
     """Outlines and selections as a dark line on a wider white halo: on a light area the dark line stands out,
-    on a dark one the halo does, so each reaches 3:1 against every fill (WCAG 1.4.11).
+    on a dark one the halo does, so each reaches 3:1 against every fill (WCAG 1.4.11). Where a line has the
+    background on one side (the coast, a gemeente's edge on the map of its wijken) the dark line stands out
+    against the white background and its halo would be white on white: with the `filled` areas given, the
+    halo is drawn only where they lie on both sides (on the national gemeente map 975 of 3,265 segments).
 
-    All of them and the x's of suppressed areas (white strokes, under the dark lines) go into two layers,
-    whatever their number, both with colour and width per feature. In headless Chromium's software WebGL each
-    further layer costs its own setup before the first frame, and so does a layer whose colour is a constant
-    where the other's is per feature (national map, measured: 4 outline layers +1.0 s; a constant-colour halo
-    beside the per-feature dark lines +1.2 s).
-
-    `borders` (the areas' borders: geometry, colour, width) goes first into the halo layer, under everything:
-    each border once, where the filled layer's own outlines drew every shared border twice."""
-    halo, dark = [], []
-    if borders is not None:
-        raw.append(borders[0])
-        halo.append(_line_feature(f"@@g{len(raw) - 1}@@", borders[1], borders[2]))
+    All of them, the areas' borders and the x's of suppressed areas are one deck.gl LineLayer of straight
+    segments, colour and width per segment, drawn in order: the borders (each once, where the filled layer's
+    own outlines drew every shared border twice), every halo, the x's (white strokes), then every dark line
+    on top. Measured in headless Chromium's software WebGL (national gemeente map, borders only): filled
+    areas painted in 3.1 s, + a LineLayer 4.3-5.0 s, + deck.gl's PathLayer (a GeoJsonLayer's lines) 6.1-6.6 s;
+    each further layer, and a layer with a constant colour beside one with a colour per feature, costs its
+    own setup before the first frame. A segment has no joins: at these widths (at most 6 px) and angles the
+    corners look the same. `borders`: the areas' borders as segments (Geometry.segments), under everything."""
+    chunks: list[str] = [borders]  # JSON text of the segments, each chunk a comma-separated run
+    dark: list[str] = []
     for geo, color, width in parts:
-        for g in geo.geoms:
-            ref = f"@@g{len(raw)}@@"
-            raw.append(g)
-            halo.append(_line_feature(ref, HALO_COLOR, width + 2 * HALO_WIDTH))
-            dark.append(_line_feature(ref, color, width))
-    halo += [_line_feature({"type": "MultiLineString", "coordinates": c}, HALO_COLOR, X_LINE_PX) for c in crosses]
-    return [pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id=layer_id,
-                      pickable=False, stroked=True, filled=False, get_line_color="properties.c",
-                      get_line_width="properties.w",
-                      line_width_units="'pixels'")  # quoted: pydeck makes any other string an expression
-            for layer_id, features in (("halo", halo), ("lijnen", dark)) if features]
+        chunks.append(geo.segments("rings", HALO_COLOR, width + 2 * HALO_WIDTH, over=filled))
+        dark.append(geo.segments("rings", color, width))
+    chunks.append(_segments((stroke for c in crosses for stroke in c), HALO_COLOR, X_LINE_PX))
+    text = ",".join(chunk for chunk in chunks + dark if chunk)
+    if not text:
+        return []
+    raw.append(f"[{text}]")
+    return [pdk.Layer("LineLayer", f"@@g{len(raw) - 1}@@", id="lijnen", pickable=False, get_source_position="s",
+                      get_target_position="t", get_color="c", get_width="w",
+                      width_units="'pixels'")]  # quoted: pydeck makes any other string an expression
 
 
-def _line_feature(geometry, color, width: float) -> dict:
-    return {"type": "Feature", "geometry": geometry, "properties": {"w": width, "c": list(color)}}
+def _segments(paths, color, width: float) -> str:
+    """LineLayer data, one datum per pair of consecutive points, as JSON text without brackets."""
+    style = f'"c":[{",".join(str(int(v)) for v in color)}],"w":{width:g}'
+    return ",".join(f'{{"s":[{a[0]},{a[1]}],"t":[{b[0]},{b[1]}],{style}}}'
+                    for path in paths for a, b in zip(path, path[1:]))
 
 
 def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | None = None,
@@ -233,11 +269,12 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
                         pickable=True, stroked=False, filled=True, get_fill_color="properties.c")]
     crosses, name_layers = _marks_and_names(geo, props, hidden or [False] * len(props), names)
     parts = [(outline, OUTLINE_COLOR, outline_width), (highlight, highlight_color, highlight_width)]
-    borders = None
+    borders = ""
     if 0 < len(geo.codes) <= MAX_STROKED and any(p is not None for p in props):
-        lines = geo.borders if None not in props else geography.borders(g for g, p in zip(geo.geoms, props) if p is not None)
-        borders = (lines, tuple(line_color), line_width)
-    layers += _lines([part for part in parts if part[0] is not None and part[0].codes], raw, crosses, borders)
+        borders = (geo.segments("borders", line_color, line_width) if None not in props else
+                   _segments(geography.borders((g for g, p in zip(geo.geoms, props) if p is not None),
+                                               pixel_degrees(view_for(geo).zoom)), line_color, line_width))
+    layers += _lines([part for part in parts if part[0] is not None and part[0].codes], raw, crosses, borders, geo)
     layers += name_layers
     deck = CompactDeck(layers=layers, initial_view_state=view_for(geo), map_provider=None, map_style=None,
                        tooltip=tooltip, raw_geoms=raw)
@@ -252,6 +289,11 @@ def area_deck(geo: Geometry, props: list, *, tooltip: dict, outline: Geometry | 
 MAX_STROKED = 1000
 # Names on the map up to this many areas (one gemeente's wijken or buurten); beyond, they only clutter.
 MAX_NAMED = 120
+
+
+def pixel_degrees(zoom: float) -> float:
+    """Degrees of longitude per pixel at `zoom` (Web Mercator, 512 px per world at zoom 0)."""
+    return 360 / (512 * 2 ** zoom)
 
 
 def mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
@@ -287,7 +329,7 @@ X_LINE_PX = 2
 def cross(x: float, y: float, zoom: float) -> list[list[list[float]]]:
     """The two strokes of an "x" centred on (x, y), X_HALF_PX wide each way at `zoom` (Web Mercator:
     a pixel is 360 / (512 * 2^zoom) degrees of longitude, and that times cos(latitude) of latitude)."""
-    dx = X_HALF_PX * 360 / (512 * 2 ** zoom)
+    dx = X_HALF_PX * pixel_degrees(zoom)
     dy = dx * math.cos(math.radians(y))
     return [[[round(x - dx, 5), round(y - dy, 5)], [round(x + dx, 5), round(y + dy, 5)]],
             [[round(x - dx, 5), round(y + dy, 5)], [round(x + dx, 5), round(y - dy, 5)]]]
@@ -384,9 +426,9 @@ def flow_deck(geo: Geometry, gemeente: str, outgoing: pd.DataFrame, incoming: pd
     shown = Geometry.from_shapes([(c, n, g) for c, n, g in zip(geo.codes, geo.names, geo.geoms) if c in involved])
     raw: list[str] = []
     props = [{"c": [225, 225, 225] if c != gemeente else [150, 150, 150]} for c in shown.codes]
-    layers = [pdk.Layer("GeoJsonLayer", _collection(shown, props, raw), id="gemeenten", pickable=False, stroked=True,
-                        filled=True, get_fill_color="properties.c", get_line_color=[255, 255, 255],
-                        line_width_min_pixels=0.5),
+    layers = [pdk.Layer("GeoJsonLayer", _collection(shown, props, raw), id="gemeenten", pickable=False, stroked=False,
+                        filled=True, get_fill_color="properties.c"),
+              *_lines([], raw, [], shown.segments("borders", LINE_COLOR, 0.5)),  # the borders, as on every map
               pdk.Layer("ArcLayer", arcs, id="stromen", pickable=True, get_source_position="s",
                         get_target_position="d", get_source_color="c", get_target_color="c", get_width="w",
                         get_height=0.12, get_tilt=90, great_circle=False)]  # tilted flat: a curve seen from above

@@ -59,10 +59,15 @@ def main(argv: list[str] | None = None) -> int:
             out = args.out or release.release_path()
             reports = build.build(out, seed=args.seed, base_out=False if args.no_base else args.base,
                                   log=(lambda *_: None) if args.quiet else print, scale=args.scale)
-            # protect() returns only patterns whose audit passed; a failing table stops the build.
+            # protect() returns only patterns whose final audit found no cell short; a failing table stops
+            # the build. The margin comes from that audit's witness intervals, so it is a lower bound.
+            tightest = min(reports, key=lambda r: r.margin, default=None)
             print(f"built {out}: {len(reports)} protected tables, "
                   f"{sum(r.primary for r in reports)} primary and {sum(r.secondary for r in reports)} secondary "
-                  f"suppressions; every table passed its audit")
+                  f"suppressions; final audit: 0 hidden cells short"
+                  + (f", smallest margin >= {tightest.margin:g} ({tightest.family} {tightest.year} "
+                     f"{tightest.sbi or '-'})" if tightest is not None else "")
+                  + "; exact intervals: python -m zoo_core audit")
         elif args.command == "info":
             import json
             from . import describe

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import catalogue
 from .disclosure import CellTable, load_rule_sets
-from .disclosure.audit import covers_public_box, audit_components, protection_required
+from .disclosure.audit import audit_components, smallest_margin
 from .published import PublishedKnowledge
 from .queries import Release
 from .release import ReleaseError
@@ -185,12 +185,5 @@ class Attacker:
                 own: np.ndarray, started: float) -> TableAudit:
         result = audit_components(table, hidden, primary=primary, exact=self.exact)
         failures = [f for f in result.failures if own[f.index]]
-        checked = np.flatnonzero(hidden & primary & own)
-        cap = table.upper.copy()
-        for small, big in table.links:  # a linked cell is no wider than its hidden big cell allows
-            if hidden[big]:
-                cap[small] = min(cap[small], result.upper[big])
-        boxed = covers_public_box(result.lower[checked], result.upper[checked], cap[checked])
-        margins = [result.upper[i] - result.lower[i] - protection_required(table, i) for i in checked[~boxed]]
         return TableAudit(family, year, sbi, int((hidden & own).sum()), failures,
-                          float(min(margins)) if margins else float("inf"), time.perf_counter() - started)
+                          smallest_margin(table, result, hidden, primary, own), time.perf_counter() - started)

@@ -25,6 +25,7 @@ from . import catalogue, demo, geography, own, release, statline
 from .disclosure import cross
 from .disclosure import (CellTable, DisclosureError, combine, load_rule_sets, mean_primary, primary_suppression, protect,
                          ratio_primary)
+from .disclosure.audit import smallest_margin
 from .disclosure.knowledge import propagate_upper, public_upper
 from .disclosure.primary import PrimaryResult
 
@@ -39,6 +40,10 @@ class FamilyReport:
     secondary: int
     bounded: int      # cells with a public upper bound the audit used (catalogue at_most / zero_with)
     seconds: float
+    # What the final audit of the pattern found: the smallest (interval width - promised width) over this
+    # table's hidden primary cells, a lower bound (witness intervals are inner estimates; the cells that
+    # fall short are exactly those of the exact audit, and protect() returns only when there are none).
+    margin: float
 
 
 def context_cells(areas: pd.DataFrame, kerncijfers: pd.DataFrame) -> pd.DataFrame:
@@ -175,15 +180,17 @@ def _protect_chain(family: str, sbi: str, parent: dict | None) -> tuple:
                              frozen=np.arange(2 * n) < n,
                              hidden_already=np.concatenate([parent["finals"][year], np.zeros(n, bool)]))
             suppressed, n_primary = result.suppressed[n:], int(result.primary[n:].sum())
+            margin = smallest_margin(linked, result.audit, result.suppressed, result.primary, np.arange(2 * n) >= n)
         else:
             result = protect(table, primary.mask, finals.get(year - 1))
             suppressed, n_primary = result.suppressed, int(result.primary.sum())
+            margin = smallest_margin(table, result.audit, result.suppressed, result.primary)
         finals[year], primaries[year] = suppressed, primary.mask
         published += [_member_cells(ind, values, suppressed, denominators, codes, year, sbi) for ind in members]
         patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": sbi, "area_code": codes,
                                       "suppressed": suppressed, "primary": primary.mask}))
         reports.append(FamilyReport(family, year, sbi, len(codes), n_primary, int(suppressed.sum()) - n_primary,
-                                    int(np.isfinite(table.upper).sum()), time.perf_counter() - started))
+                                    int(np.isfinite(table.upper).sum()), time.perf_counter() - started, margin))
     return (family, sbi, {"family": family, "finals": finals, "primaries": primaries, "parent": parent},
             published, patterns, reports)
 
@@ -391,8 +398,10 @@ def _protect_flow_chain(family: str, sbi: str, parent: dict) -> tuple:
         out_patterns.append(pd.DataFrame({"family": family, "year": year, "sbi": keys["pleeg"], "area_code": keys["woon"],
                                           "suppressed": hidden, "primary": primary[shown]}))
         n_primary = int(primary[shown].sum())
+        flow_cells = np.arange(len(table)) >= 2 * n
         reports.append(FamilyReport(family, year, sbi, len(keys), n_primary, int(hidden.sum()) - n_primary, 0,
-                                    time.perf_counter() - started))
+                                    time.perf_counter() - started,
+                                    smallest_margin(table, result.audit, result.suppressed, result.primary, flow_cells)))
     return family, sbi, {"family": family, "finals": finals, "primaries": {}}, cells, out_patterns, reports
 
 
@@ -466,7 +475,7 @@ def protect_families(base: pd.DataFrame, hierarchy: geography.Hierarchy, context
             for r in result[5]:
                 log(f"  {r.family:<24} {r.year} {r.sbi or '-':>5}  cells {r.cells:>5}  primary {r.primary:>4}  "
                     f"secondary {r.secondary:>4}  " + (shape or f"bounded {r.bounded:>4}")
-                    + f"  {r.seconds:.2f}s")
+                    + f"  margin >= {r.margin:g}  {r.seconds:.2f}s")
             for chain in children.get((result[0], result[1]), []):
                 parent_results[chain] = result[2]
                 ready.append(chain)
@@ -574,7 +583,8 @@ def _protect_breakdown_chain(family: str, sbi: str, parent: dict) -> tuple:
                                               "suppressed": hidden, "primary": primary[idx]}))
         reports.append(FamilyReport(family, year, sbi, int((~frozen).sum()), n_primary,
                                     int((result.suppressed & ~frozen).sum()) - n_primary, 0,
-                                    time.perf_counter() - started))
+                                    time.perf_counter() - started,
+                                    smallest_margin(t, result.audit, result.suppressed, result.primary, ~frozen)))
     return family, sbi, {"family": family, "finals": finals, "primaries": primaries}, cells, out_patterns, reports
 
 
@@ -678,7 +688,9 @@ def build(out: Path = release.DEFAULT_RELEASE, seed: int | None = None, log=prin
         info["area_division"] = "gebiedsindeling 2024 met synthetische buurten (schaaltest, geen echte indeling)"
         info["scale"] = "synthetic national buurten"
     release.write_release(out, areas=areas, cells=cells, shapes=shapes, neighbours=neighbours, info=info,
-                          reports=pd.DataFrame([r.__dict__ for r in reports]), flows=flows)
+                          # The margins stay out: a euro cell's promised width is a share of its value, so a
+                          # table's smallest margin beside the widths an attacker computes would narrow a value.
+                          reports=pd.DataFrame([r.__dict__ for r in reports]).drop(columns="margin"), flows=flows)
     log(f"release written: {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
     if base_out is not False:  # False: the caller keeps no base (e.g. an app server's own demo build)
         base_out = Path(base_out) if base_out else release.DEFAULT_BASE

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import (REPO, biggest_other, goto, release_geometry, screen_point, selectbox_input, shot,
+from .helpers import (REPO, biggest_other, choose_option, goto, release_geometry, screen_point, selectbox_input, shot,
                       streamlit_server, type_and_enter, wait_idle, wait_painted)
 
 WIDTHS = (1440, 800)
@@ -76,8 +76,7 @@ def test_analyst_in_rotterdam(browser, app_server, release_db, width):
 
         j.menu("Verdachte transacties")
         expect(selectbox_input(page, "Gemeente")).to_have_value("Rotterdam")  # the choice came along
-        selectbox_input(page, "Niveau").click()
-        page.get_by_role("option", name="Wijken van gemeente", exact=True).click()
+        choose_option(page, "Niveau", "Wijken van gemeente")
         page.wait_for_function("() => location.search.includes('level=wijk')")
         wait_painted(page, page.locator(MAP).first, min_pixels=20_000, timeout_s=60)
         j.step("transacties_wijken")
@@ -102,8 +101,7 @@ def test_analyst_in_rotterdam(browser, app_server, release_db, width):
 
         # Cross with kappers per 10.000 inwoners over the wijken of Rotterdam.
         j.menu("Indicatoren combineren")
-        selectbox_input(page, "Gebieden").click()
-        page.get_by_role("option", name="Wijken van een gemeente", exact=True).click()
+        choose_option(page, "Gebieden", "Wijken van een gemeente")
         page.wait_for_function("() => location.search.includes('scope=gemeente_wijken')")
         wait_idle(page, 90_000)
         expect(selectbox_input(page, "Gemeente")).to_have_value("Rotterdam")

@@ -8,34 +8,12 @@ from playwright.sync_api import expect
 from ui import maps
 from zoo_core import catalogue
 
-from .helpers import goto, wait_idle, wait_painted
+from .helpers import choose_option, goto, selectbox_input, wait_idle, wait_painted
 
 pytestmark = pytest.mark.browser
 THEMES = tuple(catalogue.demo_themes())
 MAP = "[data-testid=stDeckGlJsonChart] canvas"
 CHART = "[data-testid=stVegaLiteChart]"
-
-
-def _selectbox(page, label):
-    return page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
-
-
-def _choose(page, label: str, option: str, tries: int = 3) -> None:
-    """Open a selectbox and pick an option. Under load the option was once not there 30 s after the click
-    (the drugs page, right after its first paint): wait for the run to end, and open the list again."""
-    wait_idle(page)
-    for attempt in range(tries):
-        _selectbox(page, label).click()
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            choice.wait_for(timeout=10_000)
-            choice.click()
-            return
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; the last try re-raises below
-            if attempt == tries - 1:
-                raise
-            page.keyboard.press("Escape")
-            wait_idle(page)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -58,7 +36,7 @@ def test_changing_indicator_repaints_map(page, app_server):
     wait_painted(page, canvas, min_pixels=50_000)
     before = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     target = catalogue.get("dr_verdachten_per_1000").name
-    _choose(page, "Indicator", target)
+    choose_option(page, "Indicator", target)
     page.wait_for_function("() => location.search.includes('dr_verdachten_per_1000')", timeout=30_000)
     wait_idle(page)
     wait_painted(page, canvas, min_pixels=50_000)
@@ -70,10 +48,10 @@ def test_changing_indicator_repaints_map(page, app_server):
 
 def test_shared_url_restores_view(page, app_server):
     goto(page, app_server, "/transacties?indicator=tr_contant_per_1000&year=2021&gemeente=GM0599&level=wijk&ref=gemeente")
-    expect(_selectbox(page, "Indicator")).to_have_value(catalogue.get("tr_contant_per_1000").name)
-    expect(_selectbox(page, "Jaar")).to_have_value("2021")
-    expect(_selectbox(page, "Gemeente")).to_have_value("Rotterdam")
-    expect(_selectbox(page, "Niveau")).to_have_value("Wijken van gemeente")
+    expect(selectbox_input(page, "Indicator")).to_have_value(catalogue.get("tr_contant_per_1000").name)
+    expect(selectbox_input(page, "Jaar")).to_have_value("2021")
+    expect(selectbox_input(page, "Gemeente")).to_have_value("Rotterdam")
+    expect(selectbox_input(page, "Niveau")).to_have_value("Wijken van gemeente")
     wait_painted(page, page.locator(MAP).first, min_pixels=20_000)
 
 
@@ -92,7 +70,7 @@ def test_drugs_page_draws_the_flows_of_the_chosen_gemeente(page, app_server):
     arcs.wait_for(timeout=60_000)
     assert wait_painted(page, arcs, min_pixels=20_000, timeout_s=90) >= 20_000
     image = Image.open(io.BytesIO(arcs.screenshot())).convert("RGB")
-    pixels = image.getdata()
+    pixels = list(getattr(image, "get_flattened_data", image.getdata)())  # getdata: deprecated in Pillow 13
     near = [sum(1 for p in pixels if all(abs(a - b) < 40 for a, b in zip(p, color)))
             for color in (maps.OUT_COLOR, maps.IN_COLOR)]
     assert min(near) > 200, near  # both directions are drawn

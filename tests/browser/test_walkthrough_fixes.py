@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from .helpers import (biggest_other, goto, release_geometry, screen_point, selectbox_input, shot,
+from .helpers import (biggest_other, choose_option, goto, release_geometry, screen_point, selectbox_input, shot,
                       type_and_enter, wait_idle)
 
 pytestmark = pytest.mark.browser
@@ -227,16 +227,32 @@ def test_first_visitor_after_a_start_sees_only_the_app_menu(browser, release_db)
 
 
 def _choose(page, label: str, option: str, in_url: str) -> None:
-    selectbox_input(page, label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choose_option(page, label, option)
     page.wait_for_function("s => location.search.includes(s)", arg=in_url)
     wait_idle(page)
+
+
+# Every address the tab went through, for the failure message: which entry back landed on, and who wrote it.
+_HISTORY_LOG = """
+  window.__history = [];
+  const note = (how) => window.__history.push(how + ' ' + location.pathname + location.search);
+  for (const how of ['pushState', 'replaceState']) {
+    const original = history[how].bind(history);
+    history[how] = (...args) => { const result = original(...args); note(how); return result; };
+  }
+  addEventListener('popstate', () => note('popstate'));
+"""
 
 
 def _arrive(page, search: str, year: str, level: str) -> None:
     """The address is `search` and the page shows that view (its boxes, after the rerun)."""
     from playwright.sync_api import expect
-    page.wait_for_function("s => location.pathname.endsWith('/drugs') && location.search === s", arg=search)
+    try:
+        page.wait_for_function("s => location.pathname.endsWith('/drugs') && location.search === s", arg=search)
+    except Exception:  # noqa: BLE001 - fail with what the address was and how it got there
+        trail = "\n".join(page.evaluate("window.__history || []"))
+        pytest.fail(f"back/forward did not arrive at {search!r}; the address is "
+                    f"{page.evaluate('location.pathname + location.search')!r}; history:\n{trail}")
     wait_idle(page)
     expect(selectbox_input(page, "Jaar")).to_have_value(year)
     expect(selectbox_input(page, "Niveau")).to_have_value(level)
@@ -248,8 +264,10 @@ def _arrive(page, search: str, year: str, level: str) -> None:
 def test_back_and_forward_step_through_the_views_the_user_chose(page, app_server):
     """Issue 13.4: back landed on the bare address of the same view (nothing seemed to happen) and,
     within a page, the page wrote its later view over the earlier address."""
+    page.add_init_script(_HISTORY_LOG)
     goto(page, app_server, "/drugs", 90_000)
     selectbox_input(page, "Jaar").wait_for()
+    page.wait_for_function("() => location.search.includes('kenmerk=')")  # the first run's whole view
     views = [page.evaluate("location.search")]
     _choose(page, "Jaar", "2021", "year=2021")
     views.append(page.evaluate("location.search"))

@@ -1,5 +1,6 @@
 """Map legend logic (plain functions of ui/maps.py)."""
 import json
+from collections import Counter
 
 import pandas as pd
 import pytest
@@ -58,6 +59,11 @@ def test_names_that_would_overlap_give_way_to_the_bigger_area():
     assert len(maps.readable(near, zoom=18)) == 3
 
 
+def line_segments(deck) -> list[dict]:
+    """The segments of a deck's line layer, as the browser gets them."""
+    return next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "lijnen")["data"]
+
+
 def _square(x, y, d=0.01):
     return ('{"type":"Polygon","coordinates":[[[%s,%s],[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]}'
             % (x, y, x + d, y, x + d, y + d, x, y + d, x, y))
@@ -71,9 +77,10 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
                           "deviation": [None, -20.0, None], "sig_label": ["", "n.v.t.", ""]})
     deck, _ = maps.choropleth(table, geo, None, unit="per 1.000", decimals=1, ref_label="Nederland")
     layers = {layer.id: layer for layer in deck.layers}
-    marks = [f for f in layers["halo"].data["features"][1:] if f["geometry"]["type"] == "MultiLineString"]  # [0]: borders
-    assert len(marks) == 1 and layers["halo"].type == "GeoJsonLayer"  # the borders' layer type, not text
-    one, other = marks[0]["geometry"]["coordinates"]  # the two strokes of the x cross at the label point
+    assert layers["lijnen"].type == "LineLayer"  # the borders' layer, not text
+    marks = [seg for seg in line_segments(deck) if seg["w"] == maps.X_LINE_PX]  # the borders are 0.5 px
+    assert len(marks) == 2  # one x of two strokes, of the one suppressed area
+    one, other = ([m["s"], m["t"]] for m in marks)  # the two strokes of the x cross at the label point
     x, y = geo.label_points[0]
     assert one[0][0] < x < one[1][0] and other[0][0] < x < other[1][0]
     assert (one[0][1] + one[1][1]) / 2 == pytest.approx(y) and (other[0][1] + other[1][1]) / 2 == pytest.approx(y)
@@ -81,19 +88,20 @@ def test_suppressed_areas_carry_an_x_and_a_gemeente_map_its_names():
     half_px = (one[1][0] - x) / (360 / (512 * 2 ** maps.view_for(geo).zoom))
     assert half_px == pytest.approx(maps.X_HALF_PX, rel=0.01)
     assert sorted(label["t"] for label in layers["namen"].data) == ["Noord", "Oost", "Zuid"]
-    many = maps.Geometry.from_shapes([(f"WK{i}", f"W{i}", _square(4 + i * 0.02, 52.0)) for i in range(maps.MAX_NAMED + 1)])
+    many = _squares(maps.MAX_NAMED + 1)
     big = pd.DataFrame({"area_code": list(many.codes), "value": [1.0] * len(many.codes), "status": "published",
                         "reference": 1.0, "deviation": 0.0, "sig_label": "n.v.t."})
     deck, _ = maps.choropleth(big, many, None, unit="", decimals=1, ref_label="Nederland")
-    assert [layer.id for layer in deck.layers] == ["waarden", "halo"]  # no names on a map of many areas, no marks
-    assert len(deck.layers[1].data["features"]) == 1  # only the borders
+    assert [layer.id for layer in deck.layers] == ["waarden", "lijnen"]  # no names on a map of many areas, no marks
+    assert {(tuple(seg["c"]), seg["w"]) for seg in line_segments(deck)} == {(tuple(maps.LINE_COLOR), 0.5)}  # borders only
 
 
 def _squares(n: int) -> maps.Geometry:
+    """n squares of 0.04 degrees in rows of 60, each touching its neighbours."""
     rows = []
     for i in range(n):
-        x, y = 4 + (i % 60) * 0.05, 51 + (i // 60) * 0.05
-        ring = [[x, y], [x + 0.04, y], [x + 0.04, y + 0.04], [x, y + 0.04], [x, y]]
+        x, y = round(4 + (i % 60) * 0.04, 2), round(51 + (i // 60) * 0.04, 2)
+        ring = [[x, y], [round(x + 0.04, 2), y], [round(x + 0.04, 2), round(y + 0.04, 2)], [x, round(y + 0.04, 2)], [x, y]]
         rows.append((f"WK{i:06d}", f"wijk {i}", '{"type":"Polygon","coordinates":[%s]}' % str(ring).replace(" ", "")))
     return maps.Geometry.from_shapes(rows)
 
@@ -102,43 +110,61 @@ def test_borders_between_areas_only_where_they_can_be_seen():
     """The national wijk map draws no borders between its 3,393 wijken (under a pixel apart, most of its
     paint time); one gemeente's wijken and the gemeente map keep them, each border once, in the line layer
     (the filled areas draw no outlines of their own)."""
-    import json
     for n, stroked in ((maps.MAX_STROKED, True), (maps.MAX_STROKED + 1, False)):
         geo = _squares(n)
         deck = maps.area_deck(geo, [{"n": name, "c": [1, 2, 3]} for name in geo.names], tooltip={})
         layers = {la["id"]: la for la in json.loads(deck.to_json())["layers"]}
         assert layers["waarden"]["stroked"] is False and len(layers["waarden"]["data"]["features"]) == n
-        assert ("halo" in layers) is stroked
+        assert ("lijnen" in layers) is stroked
         if stroked:
-            border = layers["halo"]["data"]["features"][0]
-            assert border["properties"] == {"w": 0.5, "c": maps.LINE_COLOR}
-            assert len(border["geometry"]["coordinates"]) == n  # the squares touch nowhere: n closed rings
-    # Of areas without a value (not in the table) no border is drawn
-    geo = _squares(3)
-    deck = maps.area_deck(geo, [{"n": "a", "c": [1, 2, 3]}, None, {"n": "c", "c": [1, 2, 3]}], tooltip={})
-    halo = next(la for la in json.loads(deck.to_json())["layers"] if la["id"] == "halo")
-    assert halo["data"]["features"][0]["geometry"]["coordinates"] == [json.loads(geo.geoms[i])["coordinates"][0]
-                                                                       for i in (0, 2)]
+            segments = layers["lijnen"]["data"]
+            assert {(tuple(seg["c"]), seg["w"]) for seg in segments} == {(tuple(maps.LINE_COLOR), 0.5)}
+            # each side two squares share, once; the grid's outer sides border the background (white on white)
+            sides = Counter(tuple(sorted(map(tuple, pair))) for g in geo.geoms
+                            for pair in zip(json.loads(g)["coordinates"][0], json.loads(g)["coordinates"][0][1:]))
+            assert sorted(tuple(sorted((tuple(seg["s"]), tuple(seg["t"])))) for seg in segments) == \
+                sorted(side for side, times in sides.items() if times == 2)
+    # Of areas without a value (not in the table) no border is drawn: of a row of four, the last has none
+    geo = _squares(4)
+    deck = maps.area_deck(geo, [{"n": "a", "c": [1, 2, 3]}] * 3 + [None], tooltip={})
+    assert [[seg["s"], seg["t"]] for seg in line_segments(deck)] == [[[4.04, 51.0], [4.04, 51.04]],
+                                                                     [[4.08, 51.0], [4.08, 51.04]]]
 
 
-def test_outlines_selection_and_marks_share_two_line_layers():
-    """However many outlines, selections and x's a map has, they are two layers (a white halo under a dark
-    line), colour and width per feature: each further layer costs its own setup before the first frame in
-    software WebGL."""
-    geo = maps.Geometry.from_shapes([("WK1", "Noord", _square(4.9, 52.4)), ("WK2", "Zuid", _square(4.9, 52.3))])
+def test_outlines_selection_and_marks_share_one_line_layer_in_drawing_order():
+    """However many outlines, selections and x's a map has, they are one LineLayer (a white halo under a dark
+    line), colour and width per segment, drawn in order: each further layer costs its own setup before the
+    first frame in software WebGL, and deck.gl's PathLayer (a GeoJsonLayer's lines) more than a LineLayer."""
+    # one side shared point for point (binary fractions: y + d is exactly the neighbour's y)
+    geo = maps.Geometry.from_shapes([("WK1", "Noord", _square(4.9, 52.3125, 0.015625)),
+                                     ("WK2", "Zuid", _square(4.9, 52.296875, 0.015625))])
     table = pd.DataFrame({"area_code": ["WK1", "WK2"], "value": [None, 4.0], "status": ["suppressed", "published"],
                           "reference": [5.0] * 2, "deviation": [None, -20.0], "sig_label": ["", "n.v.t."]})
     outline = maps.Geometry.from_shapes([("GM1", "Gemeente", _square(4.9, 52.3, 0.2))])
     deck, _ = maps.choropleth(table, geo, outline, unit="", decimals=1, ref_label="Nederland", highlight=geo.only("WK2"))
-    assert [layer.id for layer in deck.layers] == ["waarden", "halo", "lijnen", "namen"]
-    (borders, *halo), dark = (deck.layers[i].data["features"] for i in (1, 2))
-    assert len(dark) == 2 and len(halo) == 3  # outline and selection; in the halo also the x of WK1
-    assert borders["properties"]["c"] == maps.LINE_COLOR  # the areas' own borders, under everything
-    for h, d in zip(halo, dark):
-        assert h["geometry"] == d["geometry"] and h["properties"]["w"] == d["properties"]["w"] + 2 * maps.HALO_WIDTH
-    assert {tuple(d["properties"]["c"]) for d in dark} == {maps.OUTLINE_COLOR, (20, 20, 160)}
-    assert {tuple(h["properties"]["c"]) for h in halo} == {maps.HALO_COLOR}
-    # colour per feature in both layers: a constant colour in one of them costs it its own WebGL pipeline
-    assert all(deck.layers[i].get_line_color == "@@=properties.c" for i in (1, 2))
-    payload = json.loads(deck.to_json())
-    assert all(isinstance(f["geometry"], dict) for layer in payload["layers"][1:3] for f in layer["data"]["features"])
+    assert [layer.id for layer in deck.layers] == ["waarden", "lijnen", "namen"]
+    assert deck.layers[1].get_color == "@@=c" and deck.layers[1].get_width == "@@=w"  # per segment, one pipeline
+    styles = [(tuple(seg["c"]), seg["w"]) for seg in line_segments(deck)]
+    halo_w, dark_w = lambda w: (maps.HALO_COLOR, w + 2 * maps.HALO_WIDTH), lambda c, w: (c, w)  # noqa: E731
+    expected = ([(tuple(maps.LINE_COLOR), 0.5)]  # the border between the two squares, under everything
+                # halos only where areas lie on both sides: none along the outline around them, and of the
+                # selection's ring only the side it shares with WK1 (the others border the background)
+                + [halo_w(3)]
+                + [(maps.HALO_COLOR, maps.X_LINE_PX)] * 2  # the x of WK1, under the dark lines
+                + [dark_w(maps.OUTLINE_COLOR, 1.2)] * 4 + [dark_w((20, 20, 160), 3)] * 4)  # dark lines on top
+    assert styles == expected
+    shared = sorted(json.loads(geo.geoms[0])["coordinates"][0][:2])  # WK1's bottom side is WK2's top side
+    assert sorted(line_segments(deck)[1][k] for k in ("s", "t")) == shared
+    # the outline follows the ring of the gemeente, coordinates as stored
+    outline_ring = json.loads(outline.geoms[0])["coordinates"][0]
+    assert [[seg["s"], seg["t"]] for seg in line_segments(deck)[-8:-4]] == [[a, b] for a, b in
+                                                                           zip(outline_ring, outline_ring[1:])]
+
+
+def test_a_halo_is_drawn_only_where_areas_lie_on_both_sides_of_its_line():
+    """A province's outline inland (between two filled areas) keeps its white halo; along the coast the halo
+    would be white on white, and on the national map it covered narrow islands: it goes there."""
+    filled = _squares(2)  # two squares side by side, touching at x = 4.04
+    left_ring = json.loads(filled.geoms[0])["coordinates"][0]
+    assert filled.inland([left_ring]) == [[[4.04, 51.0], [4.04, 51.04]]]
+    assert filled.inland([[[3.0, 50.0], [3.1, 50.0]]]) == []  # a line away from every area

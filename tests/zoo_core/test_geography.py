@@ -76,12 +76,23 @@ def test_national_maps_draw_fewer_points_and_keep_shared_borders(areas):
 
 def test_borders_draw_a_shared_border_once():
     """Two squares side by side and one apart: 4 + 3 + 4 segments, the shared side once, in closed runs."""
-    import json
     left = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}'
     right = '{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}'
     apart = '{"type":"MultiPolygon","coordinates":[[[[5,5],[6,5],[6,6],[5,6],[5,5]]]]}'
-    paths = json.loads(geography.borders([left, right, apart]))["coordinates"]
+    paths = geography.borders([left, right, apart])
     segments = [tuple(sorted((tuple(a), tuple(b)))) for path in paths for a, b in zip(path, path[1:])]
     assert len(segments) == 11 and len(set(segments)) == 11
     assert ((1, 0), (1, 1)) in segments
     assert paths[0] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]] and [[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]] in paths
+
+
+def test_borders_leave_out_the_edges_against_the_background():
+    """With a reach of about a pixel: the shared side stays, and so do the sides along a river narrower than
+    the reach; the sides against the background (the sea, the land's edge) and the lone island go."""
+    square = lambda x0, x1, y0=0, y1=1: ('{"type":"Polygon","coordinates":[[[%s,%s],[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]}'  # noqa: E731
+                                         % (x0, y0, x1, y0, x1, y1, x0, y1, x0, y0))
+    left, right, across, island = square(0, 1), square(1, 2), square(2.05, 3), square(9, 10)
+    paths = geography.borders([left, right, across, island], reach=0.1)
+    segments = sorted(tuple(sorted((tuple(a), tuple(b)))) for path in paths for a, b in zip(path, path[1:]))
+    assert segments == [((1, 0), (1, 1)), ((2, 0), (2, 1)), ((2.05, 0), (2.05, 1))]
+    assert len(geography.borders([left, right, across, island])) == 4  # without a reach: every ring, in runs

@@ -263,6 +263,22 @@ def covers_public_box(lo, hi, cap):
     return finite & (lo <= 1e-9) & (hi >= cap - 1e-9 * np.maximum(1.0, cap))
 
 
+def smallest_margin(table: CellTable, result: AuditResult, hidden: np.ndarray, primary: np.ndarray,
+                    own: np.ndarray | None = None) -> float:
+    """min over the hidden primary cells of `own` of (interval width - required width); cells whose
+    interval covers all their public bound allows are left out (no wider interval exists). From a
+    witness audit (exact=False) the intervals are inner estimates, so this is a lower bound."""
+    own = np.ones(len(table), bool) if own is None else own
+    checked = np.flatnonzero(hidden & primary & own)
+    cap = table.upper.copy()
+    for small, big in table.links:  # a linked cell is no wider than its hidden big cell allows
+        if hidden[big]:
+            cap[small] = min(cap[small], result.upper[big])
+    boxed = covers_public_box(result.lower[checked], result.upper[checked], cap[checked])
+    margins = [result.upper[i] - result.lower[i] - protection_required(table, i) for i in checked[~boxed]]
+    return float(min(margins)) if margins else float("inf")
+
+
 def _check(table: CellTable, cell: int, lo: float, hi: float, is_primary: bool,
            insider: int | None) -> AuditFailure | None:
     value = float(table.values[cell])

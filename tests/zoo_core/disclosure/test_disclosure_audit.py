@@ -150,3 +150,26 @@ def test_a_latent_cell_carries_what_an_attacker_knows_and_is_never_judged_itself
     assert without_far_flow.ok  # R could be anything in [0, 10]
     with pytest.raises(ValueError, match="latent"):
         CellTable(keys, values, values.astype(np.int64), None, None, relations, "count", PERSONS, latent=[True])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_margin_the_build_reports_is_a_lower_bound_of_the_exact_audits(seed):
+    """The build prints the smallest margin of protect()'s final (witness) audit per table: it must be
+    met by the exact audit of the same pattern, and no hidden primary cell may be below zero."""
+    from zoo_core.disclosure import primary_suppression, protect
+    from zoo_core.disclosure.audit import protection_required, smallest_margin
+
+    rng = np.random.default_rng(seed)
+    table = random_hierarchy(rng)
+    if seed % 2:
+        table = as_magnitude(table, rng)
+    primary = primary_suppression(table).mask
+    result = protect(table, primary)
+    reported = smallest_margin(table, result.audit, result.suppressed, result.primary)
+    exact = audit_components(table, result.suppressed, primary=result.primary, exact=True)
+    truth = smallest_margin(table, exact, result.suppressed, result.primary)
+    assert exact.ok and 0 <= reported <= truth + 1e-6 * max(1.0, float(table.values.max()))
+    if np.isfinite(truth):  # the margin is some hidden primary cell's own, not a constant
+        widths = exact.upper - exact.lower
+        assert any(abs(widths[i] - protection_required(table, i) - truth) < 1e-6
+                   for i in np.flatnonzero(result.suppressed & result.primary))
