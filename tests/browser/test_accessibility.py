@@ -57,6 +57,12 @@ def test_axe_can_fail(browser):
         page.set_content("<html><body><img src='x.png'><p style='color:#bbb'>grijs op wit</p></body></html>")
         ids = {v["id"] for v in axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))}
         assert {"image-alt", "color-contrast", "html-has-lang"} <= ids, ids
+        # Low contrast far below the fold of a scroll frame, as a Streamlit page's lower part is: still found.
+        page.set_content("<html lang='nl'><head><title>t</title></head><body style='margin:0'><main style='height:100vh;overflow:auto'>"
+                         "<div style='height:5000px'>boven</div><p style='color:#bbb'>grijs op wit</p></main></body></html>")
+        found = axe_violations(page)
+        assert [v["id"] for v in found] == ["color-contrast"], found
+        assert page.viewport_size == {"width": 800, "height": 1000}  # the window is given back as it was
 
 
 def test_document_is_dutch_without_a_proxy(app_server):
@@ -136,6 +142,9 @@ def test_every_chart_and_map_has_a_text_alternative(browser, app_server, path, a
         tables = page.locator("[data-testid=stExpander] summary", has_text="als tabel")
         for i in range(tables.count()):
             _open_panel(page, tables.nth(i))
+            # On a loaded machine the grid mounts after the page went idle: wait for it, do not assume it.
+            panel = page.locator("[data-testid=stExpander]", has=page.locator("summary", has_text="als tabel")).nth(i)
+            panel.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
         grids = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]")
         assert grids.count() == tables.count()
         for i in range(grids.count()):  # a header row and a first row; the grid draws them once it is open
