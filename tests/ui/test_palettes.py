@@ -166,12 +166,6 @@ def test_legend_swatches_and_widget_borders_stand_out_from_the_page():
     assert contrast(_hex(theme["textColor"]), white) >= 4.5  # captions (faded text) are checked by axe
 
 
-def _contrast(a, b) -> float:
-    """WCAG 2.1 contrast ratio, computed here from the definition (not with the code under test)."""
-    la, lb = (float(_linear(c) @ [0.2126, 0.7152, 0.0722]) for c in (a, b))
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
-
-
 @pytest.mark.parametrize("cell", sorted(combine_page.BIVARIATE))
 def test_the_count_in_each_legend_cell_is_readable(cell):
     # The legend writes the number of areas of each class in its cell (0.7rem text: 4.5:1 is required).
@@ -179,7 +173,7 @@ def test_the_count_in_each_legend_cell_is_readable(cell):
     html = combine_page.legend_html("X", "Y", [1, 2], [1, 2], _Decimals(), _Decimals(), {cell: 7})
     text = html.split(f"background:rgb{tuple(background)};")[1].split("color:")[1].split("'")[0]
     rgb = [int(text[i] * 2, 16) for i in (1, 2, 3)] if len(text) == 4 else [int(text[i:i + 2], 16) for i in (1, 3, 5)]
-    assert _contrast(rgb, background) >= 4.5, (cell, text)
+    assert contrast(rgb, background) >= 4.5, (cell, text)
 
 
 class _Decimals:
