@@ -83,6 +83,9 @@ def ciede2000(lab1, lab2) -> float:
 
 
 def _hex(h: str):
+    """#rrggbb or #rgb as [r, g, b]."""
+    if len(h) == 4:
+        h = "#" + "".join(c * 2 for c in h[1:])
     return [int(h[i:i + 2], 16) for i in (1, 3, 5)]
 
 
@@ -172,8 +175,7 @@ def test_the_count_in_each_legend_cell_is_readable(cell):
     background = combine_page.BIVARIATE[cell]
     html = combine_page.legend_html("X", "Y", [1, 2], [1, 2], _Decimals(), _Decimals(), {cell: 7})
     text = html.split(f"background:rgb{tuple(background)};")[1].split("color:")[1].split("'")[0]
-    rgb = [int(text[i] * 2, 16) for i in (1, 2, 3)] if len(text) == 4 else [int(text[i:i + 2], 16) for i in (1, 3, 5)]
-    assert contrast(rgb, background) >= 4.5, (cell, text)
+    assert contrast(_hex(text), background) >= 4.5, (cell, text)
 
 
 class _Decimals:
